@@ -1,0 +1,24 @@
+using BackupPortal.Infrastructure.Sources;
+using FastEndpoints;
+
+namespace BackupPortal.Api.Features.Sources.Delete;
+
+public sealed class Request
+{
+    public Guid Id { get; set; }
+}
+
+public sealed class Endpoint(SourceService sources) : Endpoint<Request>
+{
+    public override void Configure()
+    {
+        Delete("sources/{id:guid}");
+        Description(b => b.Produces(404).Produces(409));
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        await sources.DeleteAsync(req.Id, ct);
+        await Send.NoContentAsync(ct);
+    }
+}

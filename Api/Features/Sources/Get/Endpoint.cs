@@ -1,0 +1,21 @@
+using BackupPortal.Infrastructure.Sources;
+using FastEndpoints;
+
+namespace BackupPortal.Api.Features.Sources.Get;
+
+public sealed class Request
+{
+    public Guid Id { get; set; }
+}
+
+public sealed class Endpoint(SourceService sources) : Endpoint<Request, SourceResponse>
+{
+    public override void Configure()
+    {
+        Get("sources/{id:guid}");
+        Description(b => b.Produces(404));
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct) =>
+        await Send.OkAsync(SourceResponse.From(await sources.GetAsync(req.Id, ct)), ct);
+}

@@ -1,0 +1,22 @@
+using BackupPortal.Infrastructure.Sources;
+using FastEndpoints;
+
+namespace BackupPortal.Api.Features.Sources.Test;
+
+public sealed class Request
+{
+    public Guid Id { get; set; }
+}
+
+public sealed class Endpoint(SourceService sources, SourceConnector connector) : Endpoint<Request, ConnectionTestResult>
+{
+    public override void Configure()
+    {
+        Post("sources/{id:guid}/test");
+        Description(b => b.Produces(404));
+        Summary(s => s.Summary = "Connects to the source: server version, database size, and whether the local pg_dump can back it up.");
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct) =>
+        await Send.OkAsync(await connector.TestAsync(await sources.GetAsync(req.Id, ct), ct), ct);
+}

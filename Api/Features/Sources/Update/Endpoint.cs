@@ -1,0 +1,23 @@
+using BackupPortal.Infrastructure.Sources;
+using FastEndpoints;
+
+namespace BackupPortal.Api.Features.Sources.Update;
+
+public sealed class Request : SourceRequest
+{
+    public Guid Id { get; set; }
+
+    public sealed class Validator : SourceRequestValidator<Request>;
+}
+
+public sealed class Endpoint(SourceService sources) : Endpoint<Request, SourceResponse>
+{
+    public override void Configure()
+    {
+        Put("sources/{id:guid}");
+        Description(b => b.Produces(400).Produces(404).Produces(409));
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct) =>
+        await Send.OkAsync(SourceResponse.From(await sources.UpdateAsync(req.Id, req.ToInput(), ct)), ct);
+}

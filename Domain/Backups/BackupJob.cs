@@ -1,0 +1,73 @@
+namespace BackupPortal.Domain.Backups;
+
+/// <summary>One backup operation and, once completed, the artifact it produced.</summary>
+public sealed class BackupJob
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid? ScheduleId { get; set; }
+    public Guid SourceId { get; set; }
+
+    /// <summary>The database dumped; the source's own unless this is a safety backup of a restore target.</summary>
+    public required string DatabaseName { get; set; }
+
+    public BackupType BackupType { get; set; }
+    public JobStatus Status { get; set; } = JobStatus.Pending;
+    public BackupTrigger Trigger { get; set; } = BackupTrigger.Manual;
+    public string RequestedBy { get; set; } = "system";
+    public VerificationStatus VerificationStatus { get; set; } = VerificationStatus.Pending;
+
+    /// <summary>Size of the stored (encrypted) artifact.</summary>
+    public long? FileSizeBytes { get; set; }
+
+    /// <summary>SHA-256 of the stored artifact, so <c>sha256sum</c> on the file can confirm it.</summary>
+    public string? ChecksumSha256 { get; set; }
+
+    public string? StoragePath { get; set; }
+    public string? KeyId { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+    public string? ErrorMessage { get; set; }
+
+    /// <summary>Everything recorded at backup time: row counts, archive contents, versions.</summary>
+    public BackupDetails? Details { get; set; }
+
+    public VerificationReport? VerificationReport { get; set; }
+    public DateTimeOffset? VerifiedAt { get; set; }
+
+    /// <summary>Set while a worker verifies the job, so two workers never verify it twice.</summary>
+    public DateTimeOffset? VerifyingSince { get; set; }
+
+    public void Start()
+    {
+        Status = JobStatus.Running;
+        StartedAt = DateTimeOffset.UtcNow;
+    }
+
+    public void Complete(string storagePath, long size, string checksum, string keyId, BackupDetails details)
+    {
+        Status = JobStatus.Completed;
+        StoragePath = storagePath;
+        FileSizeBytes = size;
+        ChecksumSha256 = checksum;
+        KeyId = keyId;
+        Details = details;
+        CompletedAt = DateTimeOffset.UtcNow;
+        VerificationStatus = VerificationStatus.Pending;
+    }
+
+    public void Fail(string error)
+    {
+        Status = JobStatus.Failed;
+        ErrorMessage = error;
+        CompletedAt = DateTimeOffset.UtcNow;
+    }
+
+    public void RecordVerification(VerificationReport report)
+    {
+        VerificationReport = report;
+        VerificationStatus = report.Passed ? VerificationStatus.Verified : VerificationStatus.Failed;
+        VerifiedAt = DateTimeOffset.UtcNow;
+        VerifyingSince = null;
+    }
+}

@@ -1,0 +1,10 @@
+namespace BackupPortal.Domain.Backups;
+
+public enum BackupType { Full, Incremental, SchemaOnly, Base }
+
+public enum JobStatus { Pending, Running, Completed, Failed, Cancelled }
+
+public enum VerificationStatus { Pending, Verified, Failed }
+
+/// <summary>Why a backup exists: asked for, fired by a schedule, or taken before a restore overwrote a database.</summary>
+public enum BackupTrigger { Manual, Schedule, Safety }

@@ -1,0 +1,62 @@
+using BackupPortal.Domain.Backups;
+
+namespace BackupPortal.Domain.Restores;
+
+public enum RestoreType { Full, Partial, PointInTime }
+
+public enum RestoreStatus { Pending, Running, Completed, Failed, Cancelled }
+
+/// <summary>One restore: who asked and why, what went where, and how it ended.</summary>
+public sealed class RestoreOperation
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid BackupJobId { get; set; }
+
+    /// <summary>The source whose server receives the restore.</summary>
+    public Guid TargetSourceId { get; set; }
+
+    public RestoreType RestoreType { get; set; }
+    public RestoreStatus Status { get; set; } = RestoreStatus.Pending;
+    public required string TargetDatabase { get; set; }
+    public List<string> Tables { get; set; } = [];
+    public bool Overwrite { get; set; }
+    public bool Force { get; set; }
+    public bool NoOwner { get; set; }
+    public required string RequestedBy { get; set; }
+    public required string Reason { get; set; }
+    public Guid? SafetyBackupId { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+    public string? ErrorMessage { get; set; }
+    public long? BytesRestored { get; set; }
+    public List<TableComparison> RowCounts { get; set; } = [];
+
+    public void Start()
+    {
+        Status = RestoreStatus.Running;
+        StartedAt = DateTimeOffset.UtcNow;
+    }
+
+    public void Complete(long bytes, List<TableComparison> rowCounts)
+    {
+        BytesRestored = bytes;
+        RowCounts = rowCounts;
+        CompletedAt = DateTimeOffset.UtcNow;
+        var mismatched = rowCounts.Where(c => !c.Matches).Select(c => c.Table).ToList();
+        if (mismatched.Count == 0)
+        {
+            Status = RestoreStatus.Completed;
+            return;
+        }
+        Status = RestoreStatus.Failed;
+        ErrorMessage = $"Row counts differ from the backup for: {string.Join(", ", mismatched)}.";
+    }
+
+    public void Fail(string error)
+    {
+        Status = RestoreStatus.Failed;
+        ErrorMessage = error;
+        CompletedAt = DateTimeOffset.UtcNow;
+    }
+}

@@ -1,0 +1,144 @@
+using System.Data;
+using System.Diagnostics;
+using BackupPortal.Domain.Backups;
+using BackupPortal.Domain.Sources;
+using BackupPortal.Infrastructure.Catalog;
+using BackupPortal.Infrastructure.Crypto;
+using BackupPortal.Infrastructure.PgTools;
+using BackupPortal.Infrastructure.Sources;
+using BackupPortal.Infrastructure.Storage;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace BackupPortal.Infrastructure.Backups;
+
+/// <summary>
+/// Takes a logical backup: pg_dump (custom format) in a snapshot exported by our own repeatable-read transaction,
+/// which meanwhile counts every table's rows in that same snapshot. The dump streams through SHA-256 and chunked
+/// AES-256-GCM into storage under a temporary name, renamed only once pg_dump succeeded and the file reads back whole.
+/// </summary>
+public sealed class BackupRunner(
+    CatalogDbContext db, SourceConnector connector, PgToolbox tools, IBackupStorage storage, MasterKeyRing keys,
+    ILogger<BackupRunner> logger)
+{
+    public async Task RunAsync(BackupJob job, CancellationToken cancellationToken)
+    {
+        var source = await db.Sources.FindAsync([job.SourceId], cancellationToken)
+            ?? throw new InvalidOperationException($"Source {job.SourceId} of backup {job.Id} no longer exists.");
+        if (job.Status != JobStatus.Running) job.Start();
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Backup {JobId} ({Type}) of {Source}/{Database} started", job.Id, job.BackupType, source.Name, job.DatabaseName);
+        try
+        {
+            await DumpAsync(job, source, cancellationToken);
+            logger.LogInformation("Backup {JobId} completed: {Bytes} bytes", job.Id, job.FileSizeBytes);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
+        {
+            job.Fail(e is OperationCanceledException ? "The backup was interrupted because the Api stopped." : e.Message);
+            logger.LogWarning("Backup {JobId} failed: {Error}", job.Id, job.ErrorMessage);
+        }
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    private async Task DumpAsync(BackupJob job, Source source, CancellationToken cancellationToken)
+    {
+        if (job.BackupType is not (BackupType.Full or BackupType.SchemaOnly))
+            throw new NotSupportedException($"Backup type '{job.BackupType}' needs point-in-time recovery, which this installation does not offer yet.");
+        var clock = Stopwatch.StartNew();
+        var endpoint = connector.For(source, job.DatabaseName);
+        await using var connection = await endpoint.OpenAsync(cancellationToken);
+        var serverMajor = connection.PostgreSqlVersion.Major;
+        if (!tools.CanDump(serverMajor))
+            throw new PgToolException($"The server runs PostgreSQL {connection.ServerVersion}, newer than the local pg_dump ({tools.VersionText}); install a matching client and set PG_BIN_DIR.");
+
+        await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        var snapshotId = (string)(await Scalar(connection, snapshot, "select pg_export_snapshot()", cancellationToken))!;
+        var databaseSize = (long)(await Scalar(connection, snapshot, "select pg_database_size(current_database())", cancellationToken))!;
+
+        var schemaOnly = job.BackupType == BackupType.SchemaOnly;
+        string[] args = ["--format=custom", $"--snapshot={snapshotId}", "--no-password", .. schemaOnly ? new[] { "--schema-only" } : []];
+        await using var dump = PgProcess.Start(tools.PgDump, args, endpoint, redirectStdin: false, redirectStdout: true);
+        await using var toc = PgProcess.Start(tools.PgRestore, ["--list"], endpoint, redirectStdin: true, redirectStdout: false, captureStdout: true);
+
+        // Counting shares the snapshot and runs while the dump streams, so it costs no wall time.
+        using var countCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var tablesTask = DatabaseAdmin.ListTablesAsync(connection, snapshot, countRows: !schemaOnly, countCancel.Token);
+        try
+        {
+            job.StoragePath = ArtifactPath(job);
+            await using var upload = await storage.BeginWriteAsync(job.StoragePath, cancellationToken);
+            await using var stored = new HashingStream(upload.Stream, leaveOpen: true);
+            await using var encrypted = new EncryptingStream(stored, keys);
+            await using var plain = new HashingStream(encrypted, leaveOpen: true);
+
+            await StreamPump.CopyAsync(dump.Stdout, plain, [toc.Stdin], cancellationToken);
+            await StreamPump.CloseQuietlyAsync(toc.Stdin);
+            await dump.EnsureSuccessAsync(cancellationToken);
+            await encrypted.FinishAsync(cancellationToken);
+            var tables = await tablesTask;
+            await snapshot.CommitAsync(cancellationToken);
+
+            var tocList = await toc.OutputAsync();
+            if (await toc.WaitAsync(cancellationToken) != 0 || ArchiveToc.Parse(tocList).Entries.Count == 0)
+                throw new PgToolException($"pg_restore could not read the new archive's table of contents: {toc.Errors}");
+
+            await upload.CommitAsync(cancellationToken);
+            var size = await storage.GetSizeAsync(job.StoragePath, cancellationToken);
+            if (size != stored.BytesTransferred)
+                throw new IOException($"Storage holds {size?.ToString() ?? "no"} bytes for the artifact; {stored.BytesTransferred} were written.");
+
+            var details = new BackupDetails
+            {
+                ServerVersion = connection.ServerVersion,
+                ToolVersion = tools.VersionText,
+                PlaintextBytes = plain.BytesTransferred,
+                PlaintextSha256 = plain.HashHex(),
+                DurationSeconds = clock.Elapsed.TotalSeconds,
+                SchemaFingerprint = ArchiveToc.Fingerprint(tocList),
+                TocList = tocList,
+                Tables = tables,
+                Schemas = [.. ArchiveToc.Parse(tocList).Entries.Where(e => e.Type == "SCHEMA").Select(e => e.Rest.Split(' ')[0])
+                    .Concat(tables.Select(t => t.Schema)).Distinct().Order()],
+            };
+            job.Complete(job.StoragePath, stored.BytesTransferred, stored.HashHex(), encrypted.KeyId, details);
+            await ArtifactManifest.For(job, source).WriteAsync(storage, cancellationToken);
+            RecordMetrics(job, details, databaseSize);
+        }
+        finally
+        {
+            await countCancel.CancelAsync();
+            await Task.WhenAny(tablesTask);
+        }
+    }
+
+    private void RecordMetrics(BackupJob job, BackupDetails details, long databaseSize)
+    {
+        var seconds = Math.Max(details.DurationSeconds, 0.001);
+        (string Name, double Value, string Unit)[] figures =
+        [
+            ("duration_seconds", details.DurationSeconds, "s"),
+            ("artifact_bytes", job.FileSizeBytes ?? 0, "bytes"),
+            ("dump_bytes", details.PlaintextBytes, "bytes"),
+            ("database_size_bytes", databaseSize, "bytes"),
+            ("throughput_bytes_per_second", details.PlaintextBytes / seconds, "bytes/s"),
+            ("compression_ratio", details.PlaintextBytes == 0 ? 0 : (double)databaseSize / details.PlaintextBytes, "ratio"),
+            ("tables", details.Tables.Count, "count"),
+            ("rows", details.Tables.Sum(t => t.RowCount), "count"),
+        ];
+        db.BackupMetrics.AddRange(figures.Select(f => new BackupMetric { BackupJobId = job.Id, MetricName = f.Name, MetricValue = f.Value, Unit = f.Unit }));
+    }
+
+    private static string ArtifactPath(BackupJob job)
+    {
+        var at = job.StartedAt ?? DateTimeOffset.UtcNow;
+        var type = System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(job.BackupType.ToString());
+        return $"{job.SourceId:N}/{at:yyyy}/{at:MM}/{at:yyyyMMdd'T'HHmmss'Z'}-{type}-{job.Id:N}.bpar";
+    }
+
+    private static async Task<object?> Scalar(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,71 @@
+using BackupPortal.Domain.Backups;
+using BackupPortal.Domain.Common;
+using BackupPortal.Infrastructure.Catalog;
+using BackupPortal.Infrastructure.Jobs;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupPortal.Infrastructure.Backups;
+
+public sealed record BackupQuery(Guid? SourceId, BackupType? Type, JobStatus? Status, int Page, int PageSize);
+
+public sealed record PagedList<T>(List<T> Items, int Page, int PageSize, int Total);
+
+public sealed class BackupService(CatalogDbContext db, JobSignal signal)
+{
+    public async Task<BackupJob> QueueAsync(Guid sourceId, BackupType type, Guid? scheduleId, string requestedBy, CancellationToken cancellationToken)
+    {
+        var source = await db.Sources.FindAsync([sourceId], cancellationToken)
+            ?? throw new DomainException($"No source with id {sourceId}.", "sourceId", 404);
+        if (!source.Enabled)
+            throw new DomainException($"Source '{source.Name}' is disabled; enable it to back it up.", "sourceId");
+        if (type is not (BackupType.Full or BackupType.SchemaOnly))
+            throw new DomainException($"Backup type '{type.ToString().ToLowerInvariant()}' needs point-in-time recovery, which is not available yet; use full or schema_only.", "backupType");
+        if (scheduleId is { } id && !await db.BackupSchedules.AnyAsync(s => s.Id == id && s.SourceId == sourceId, cancellationToken))
+            throw new DomainException($"No schedule {id} for this source.", "scheduleId", 404);
+
+        var job = new BackupJob
+        {
+            SourceId = sourceId,
+            DatabaseName = source.DatabaseName,
+            BackupType = type,
+            ScheduleId = scheduleId,
+            Trigger = scheduleId is null ? BackupTrigger.Manual : BackupTrigger.Schedule,
+            RequestedBy = requestedBy,
+        };
+        db.BackupJobs.Add(job);
+        await db.SaveChangesAsync(cancellationToken);
+        signal.Notify();
+        return job;
+    }
+
+    public async Task<BackupJob> RequestVerificationAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var job = await GetAsync(id, cancellationToken);
+        if (job.Status != JobStatus.Completed)
+            throw new DomainException($"Backup {id} is '{job.Status.ToString().ToLowerInvariant()}'; only completed backups can be verified.", "id", 409);
+        if (job.VerifyingSince is null)
+        {
+            job.VerificationStatus = VerificationStatus.Pending;
+            await db.SaveChangesAsync(cancellationToken);
+            signal.Notify();
+        }
+        return job;
+    }
+
+    public async Task<BackupJob> GetAsync(Guid id, CancellationToken cancellationToken) =>
+        await db.BackupJobs.FindAsync([id], cancellationToken) ?? throw new NotFoundException("Backup", id);
+
+    public Task<List<BackupMetric>> MetricsAsync(Guid id, CancellationToken cancellationToken) =>
+        db.BackupMetrics.AsNoTracking().Where(m => m.BackupJobId == id).OrderBy(m => m.RecordedAt).ThenBy(m => m.MetricName).ToListAsync(cancellationToken);
+
+    public async Task<PagedList<BackupJob>> ListAsync(BackupQuery query, CancellationToken cancellationToken)
+    {
+        var jobs = db.BackupJobs.AsNoTracking();
+        if (query.SourceId is { } source) jobs = jobs.Where(j => j.SourceId == source);
+        if (query.Type is { } type) jobs = jobs.Where(j => j.BackupType == type);
+        if (query.Status is { } status) jobs = jobs.Where(j => j.Status == status);
+        var total = await jobs.CountAsync(cancellationToken);
+        var items = await jobs.OrderByDescending(j => j.CreatedAt).Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToListAsync(cancellationToken);
+        return new PagedList<BackupJob>(items, query.Page, query.PageSize, total);
+    }
+}

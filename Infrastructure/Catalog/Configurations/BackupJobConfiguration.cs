@@ -1,0 +1,48 @@
+using BackupPortal.Domain.Backups;
+using BackupPortal.Domain.Schedules;
+using BackupPortal.Domain.Sources;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace BackupPortal.Infrastructure.Catalog.Configurations;
+
+internal sealed class BackupJobConfiguration : IEntityTypeConfiguration<BackupJob>
+{
+    public void Configure(EntityTypeBuilder<BackupJob> builder)
+    {
+        builder.ToTable("backup_jobs");
+        builder.HasOne<Source>().WithMany().HasForeignKey(j => j.SourceId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<BackupSchedule>().WithMany().HasForeignKey(j => j.ScheduleId).OnDelete(DeleteBehavior.SetNull);
+        builder.Property(j => j.DatabaseName).HasMaxLength(63);
+        builder.Property(j => j.ChecksumSha256).HasMaxLength(64);
+        builder.Property(j => j.Details).HasColumnType("jsonb");
+        builder.Property(j => j.VerificationReport).HasColumnType("jsonb");
+        builder.HasIndex(j => j.CreatedAt);
+        builder.HasIndex(j => new { j.SourceId, j.CreatedAt });
+        builder.HasIndex(j => j.Status);
+    }
+}
+
+internal sealed class BackupMetricConfiguration : IEntityTypeConfiguration<BackupMetric>
+{
+    public void Configure(EntityTypeBuilder<BackupMetric> builder)
+    {
+        builder.ToTable("backup_metrics");
+        builder.HasOne<BackupJob>().WithMany().HasForeignKey(m => m.BackupJobId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(m => m.MetricName).HasMaxLength(100);
+        builder.Property(m => m.Unit).HasMaxLength(20);
+        builder.HasIndex(m => new { m.BackupJobId, m.MetricName });
+    }
+}
+
+internal sealed class BackupScheduleConfiguration : IEntityTypeConfiguration<BackupSchedule>
+{
+    public void Configure(EntityTypeBuilder<BackupSchedule> builder)
+    {
+        builder.ToTable("backup_schedules");
+        builder.HasOne<Source>().WithMany().HasForeignKey(s => s.SourceId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(s => s.Name).HasMaxLength(100);
+        builder.Property(s => s.CronExpression).HasMaxLength(100);
+        builder.Property(s => s.TimeZone).HasMaxLength(64);
+    }
+}

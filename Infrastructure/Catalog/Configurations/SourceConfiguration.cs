@@ -1,0 +1,19 @@
+using BackupPortal.Domain.Sources;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace BackupPortal.Infrastructure.Catalog.Configurations;
+
+internal sealed class SourceConfiguration : IEntityTypeConfiguration<Source>
+{
+    public void Configure(EntityTypeBuilder<Source> builder)
+    {
+        builder.ToTable("sources");
+        builder.HasIndex(s => s.Name).IsUnique();
+        builder.Property(s => s.Name).HasMaxLength(100);
+        builder.Property(s => s.Host).HasMaxLength(255);
+        builder.Property(s => s.DatabaseName).HasMaxLength(63);
+        builder.Property(s => s.Username).HasMaxLength(63);
+        builder.Property(s => s.SslMode).HasMaxLength(20);
+    }
+}

@@ -1,0 +1,109 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+
+namespace BackupPortal.Infrastructure.Crypto;
+
+/// <summary>
+/// Read-only stream over an encrypted artifact. Each chunk is authenticated before any of its plaintext is returned,
+/// so corrupted or truncated storage stops the reader before a consumer sees a byte of bad data.
+/// </summary>
+public sealed class DecryptingStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly AesGcm _gcm;
+    private readonly byte[] _headerHash;
+    private readonly int _chunkSize;
+    private readonly byte[] _cipher;
+    private readonly byte[] _plain;
+    private int _plainOffset;
+    private int _plainLength;
+    private long _index;
+    private bool _sawFinal;
+
+    public DecryptingStream(Stream inner, MasterKeyRing keys)
+    {
+        _inner = inner;
+        var (header, dataKey, chunkSize) = ArtifactFormat.ReadHeader(inner, keys);
+        KeyId = System.Text.Encoding.ASCII.GetString(header, 6, header[5]);
+        _headerHash = SHA256.HashData(header);
+        _chunkSize = chunkSize;
+        _gcm = new AesGcm(dataKey, ArtifactFormat.TagSize);
+        CryptographicOperations.ZeroMemory(dataKey);
+        _cipher = new byte[chunkSize + ArtifactFormat.TagSize];
+        _plain = new byte[chunkSize];
+    }
+
+    public string KeyId { get; }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        while (_plainOffset == _plainLength)
+        {
+            if (_sawFinal) return 0;
+            await ReadChunkAsync(cancellationToken);
+        }
+        var take = Math.Min(buffer.Length, _plainLength - _plainOffset);
+        _plain.AsMemory(_plainOffset, take).CopyTo(buffer);
+        _plainOffset += take;
+        return take;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+    private async Task ReadChunkAsync(CancellationToken cancellationToken)
+    {
+        var lengthBytes = new byte[4];
+        if (await _inner.ReadAtLeastAsync(lengthBytes, 4, throwOnEndOfStream: false, cancellationToken) < 4)
+            throw new CryptographicException($"The artifact is truncated: it ends after chunk {_index} without its final chunk.");
+        var word = BinaryPrimitives.ReadUInt32BigEndian(lengthBytes);
+        var final = (word & ArtifactFormat.FinalFlag) != 0;
+        var length = (int)(word & ~ArtifactFormat.FinalFlag);
+        if (length > _chunkSize)
+            throw new CryptographicException($"Chunk {_index} claims {length} bytes, more than the artifact's chunk size.");
+        var total = length + ArtifactFormat.TagSize;
+        if (await _inner.ReadAtLeastAsync(_cipher.AsMemory(0, total), total, throwOnEndOfStream: false, cancellationToken) < total)
+            throw new CryptographicException($"The artifact is truncated inside chunk {_index}.");
+
+        var nonce = new byte[ArtifactFormat.NonceSize];
+        var aad = new byte[ArtifactFormat.AadSize];
+        ArtifactFormat.ChunkNonce(nonce, _index);
+        ArtifactFormat.ChunkAad(aad, _headerHash, _index, final);
+        try
+        {
+            _gcm.Decrypt(nonce, _cipher.AsSpan(0, length), _cipher.AsSpan(length, ArtifactFormat.TagSize), _plain.AsSpan(0, length), aad);
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            throw new CryptographicException($"Chunk {_index} of the artifact failed authentication: the stored data was altered or corrupted.");
+        }
+        if (final && await _inner.ReadAsync(new byte[1], cancellationToken) != 0)
+            throw new CryptographicException("The artifact has data after its final chunk.");
+        _sawFinal = final;
+        _index++;
+        _plainOffset = 0;
+        _plainLength = length;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _gcm.Dispose();
+            _inner.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

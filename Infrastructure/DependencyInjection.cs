@@ -1,0 +1,79 @@
+using BackupPortal.Infrastructure.Backups;
+using BackupPortal.Infrastructure.Catalog;
+using BackupPortal.Infrastructure.Crypto;
+using BackupPortal.Infrastructure.Jobs;
+using BackupPortal.Infrastructure.PgTools;
+using BackupPortal.Infrastructure.Restores;
+using BackupPortal.Infrastructure.Sources;
+using BackupPortal.Infrastructure.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace BackupPortal.Infrastructure;
+
+public static class DependencyInjection
+{
+    public const string MigrationsAssembly = "BackupPortal.Migrations";
+
+    public static IHostApplicationBuilder AddInfrastructure(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+
+        services.AddOptions<CatalogOptions>().BindConfiguration("Catalog")
+            .Configure(o => o.ConnectionString = config.GetConnectionString("Catalog"))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Set ConnectionStrings__Catalog to the catalog's PostgreSQL connection string.")
+            .ValidateOnStart();
+        services.AddOptions<EncryptionOptions>()
+            .Configure(o => (o.Key, o.PreviousKeys) = (config["BACKUP_ENCRYPTION_KEY"], config["BACKUP_ENCRYPTION_PREVIOUS_KEYS"]))
+            .Validate(o => MasterKeyRing.IsValidKey(o.Key), "Set BACKUP_ENCRYPTION_KEY to the base64 of 32 random bytes (openssl rand -base64 32).")
+            .ValidateOnStart();
+        services.AddOptions<StorageOptions>()
+            .Configure(o => o.Path = config["BACKUP_STORAGE_PATH"])
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "Set BACKUP_STORAGE_PATH to the directory backups are stored in.")
+            .ValidateOnStart();
+        services.AddOptions<PgToolsOptions>()
+            .Configure(o => o.BinDir = config["PG_BIN_DIR"] ?? o.BinDir)
+            .Validate(o => File.Exists(Path.Combine(o.BinDir, "pg_dump")), "PG_BIN_DIR must name a directory holding pg_dump, pg_restore and psql.")
+            .ValidateOnStart();
+        services.AddOptions<VerificationOptions>().BindConfiguration("Verification")
+            .PostConfigure(o => o.ConnectionString ??= config.GetConnectionString("Catalog"));
+        services.AddOptions<WorkerOptions>().BindConfiguration("Worker");
+
+        services.AddSingleton(sp =>
+        {
+            var dataSource = new NpgsqlDataSourceBuilder(sp.GetRequiredService<IOptions<CatalogOptions>>().Value.ConnectionString);
+            dataSource.EnableDynamicJson();
+            return dataSource.Build();
+        });
+        services.AddDbContext<CatalogDbContext>((sp, options) => options
+            .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.MigrationsAssembly(MigrationsAssembly))
+            .UseSnakeCaseNamingConvention()
+            .UseOpenIddict());
+
+        services.AddSingleton<MasterKeyRing>();
+        services.AddSingleton<SecretProtector>();
+        services.AddSingleton<PgToolbox>();
+        services.AddSingleton<IBackupStorage, LocalBackupStorage>();
+        services.AddSingleton<JobSignal>();
+        services.AddScoped<SourceConnector>();
+        services.AddScoped<SourceService>();
+        services.AddScoped<BackupService>();
+        services.AddScoped<BackupRunner>();
+        services.AddScoped<BackupVerifier>();
+        services.AddScoped<VerificationService>();
+        services.AddScoped<ArtifactReader>();
+        services.AddScoped<RestoreRunner>();
+        services.AddScoped<RestoreService>();
+
+        // Order matters: the catalog exists before anything reads it.
+        services.AddHostedService<CatalogInitializer>();
+        services.AddHostedService<DefaultSourceRegistrar>();
+        services.AddHostedService<JobWorker>();
+        return builder;
+    }
+}

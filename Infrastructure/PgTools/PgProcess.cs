@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace BackupPortal.Infrastructure.PgTools;
+
+/// <summary>A running PostgreSQL client tool with its stderr captured (the tail, bounded) for error messages.</summary>
+public sealed class PgProcess : IAsyncDisposable
+{
+    private const int MaxErrorChars = 16_000;
+    private readonly Process _process;
+    private readonly StringBuilder _stderr = new();
+    private readonly Task _stderrPump;
+    private readonly Task<string>? _stdoutText;
+
+    private PgProcess(Process process, bool captureStdout)
+    {
+        _process = process;
+        _stderrPump = PumpErrorsAsync();
+        if (captureStdout) _stdoutText = process.StandardOutput.ReadToEndAsync();
+    }
+
+    public string Name => Path.GetFileName(_process.StartInfo.FileName);
+    public Stream Stdin => _process.StandardInput.BaseStream;
+    public Stream Stdout => _process.StandardOutput.BaseStream;
+
+    /// <summary>Starts a tool. With <paramref name="captureStdout"/> its output is collected as text; otherwise it is a stream to read.</summary>
+    public static PgProcess Start(string path, IEnumerable<string> args, PgEndpoint endpoint, bool redirectStdin, bool redirectStdout, bool captureStdout = false)
+    {
+        var info = new ProcessStartInfo(path)
+        {
+            RedirectStandardInput = redirectStdin,
+            RedirectStandardOutput = redirectStdout || captureStdout,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var (key, value) in endpoint.Environment()) info.Environment[key] = value;
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {path}.");
+        return new PgProcess(process, captureStdout);
+    }
+
+    public string Errors
+    {
+        get { lock (_stderr) return _stderr.ToString().Trim(); }
+    }
+
+    public async Task<int> WaitAsync(CancellationToken cancellationToken)
+    {
+        await _process.WaitForExitAsync(cancellationToken);
+        await _stderrPump;
+        return _process.ExitCode;
+    }
+
+    public async Task<string> OutputAsync() => _stdoutText is null ? "" : await _stdoutText;
+
+    /// <summary>Waits for the tool and throws with its own error text when it did not succeed.</summary>
+    public async Task EnsureSuccessAsync(CancellationToken cancellationToken)
+    {
+        var code = await WaitAsync(cancellationToken);
+        if (code != 0)
+            throw new PgToolException($"{Name} failed (exit code {code}): {FirstLines(Errors)}");
+    }
+
+    public void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    private async Task PumpErrorsAsync()
+    {
+        var buffer = new char[4096];
+        int read;
+        while ((read = await _process.StandardError.ReadAsync(buffer)) > 0)
+        {
+            lock (_stderr)
+            {
+                _stderr.Append(buffer, 0, read);
+                if (_stderr.Length > MaxErrorChars) _stderr.Remove(0, _stderr.Length - MaxErrorChars);
+            }
+        }
+    }
+
+    private static string FirstLines(string text)
+    {
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var errors = lines.Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase) || l.Contains("FATAL")).ToList();
+        return string.Join(" | ", (errors.Count > 0 ? errors : lines.ToList()).Take(5));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        try
+        {
+            await _process.WaitForExitAsync();
+            await _stderrPump;
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+}
+
+public sealed class PgToolException(string message) : Exception(message);

@@ -1,0 +1,29 @@
+namespace BackupPortal.Infrastructure.Storage;
+
+/// <summary>Where artifacts live. Writes go to a temporary name and appear under the real one only on commit.</summary>
+public interface IBackupStorage
+{
+    string Name { get; }
+
+    Task<IArtifactUpload> BeginWriteAsync(string path, CancellationToken cancellationToken);
+
+    Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken);
+
+    Task<long?> GetSizeAsync(string path, CancellationToken cancellationToken);
+
+    Task DeleteAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>Removes uploads that a crash left unfinished.</summary>
+    Task<int> DeleteUnfinishedAsync(CancellationToken cancellationToken);
+
+    /// <summary>Writes, reads back and deletes a probe file.</summary>
+    Task<bool> IsWritableAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>An upload in progress. Disposing it without <see cref="CommitAsync"/> discards it.</summary>
+public interface IArtifactUpload : IAsyncDisposable
+{
+    Stream Stream { get; }
+
+    Task CommitAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Options;
+
+namespace BackupPortal.Infrastructure.Storage;
+
+public sealed class LocalBackupStorage(IOptions<StorageOptions> options) : IBackupStorage
+{
+    private const string PartialMarker = ".partial-";
+    private readonly string _root = System.IO.Path.GetFullPath(options.Value.Path!);
+
+    public string Name => "default";
+
+    public Task<IArtifactUpload> BeginWriteAsync(string path, CancellationToken cancellationToken)
+    {
+        var final = Resolve(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(final)!);
+        var temp = final + PartialMarker + Guid.NewGuid().ToString("N")[..8];
+        var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        return Task.FromResult<IArtifactUpload>(new Upload(stream, temp, final));
+    }
+
+    public Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken)
+    {
+        var file = Resolve(path);
+        if (!File.Exists(file))
+            throw new FileNotFoundException($"The artifact '{path}' is missing from storage '{Name}'.");
+        return Task.FromResult<Stream>(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true));
+    }
+
+    public Task<long?> GetSizeAsync(string path, CancellationToken cancellationToken)
+    {
+        var info = new FileInfo(Resolve(path));
+        return Task.FromResult<long?>(info.Exists ? info.Length : null);
+    }
+
+    public Task DeleteAsync(string path, CancellationToken cancellationToken)
+    {
+        File.Delete(Resolve(path));
+        return Task.CompletedTask;
+    }
+
+    public Task<int> DeleteUnfinishedAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(_root)) return Task.FromResult(0);
+        var leftovers = Directory.EnumerateFiles(_root, "*" + PartialMarker + "*", SearchOption.AllDirectories).ToList();
+        leftovers.ForEach(File.Delete);
+        return Task.FromResult(leftovers.Count);
+    }
+
+    public async Task<bool> IsWritableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            Directory.CreateDirectory(_root);
+            var probe = System.IO.Path.Combine(_root, $".probe-{Guid.NewGuid():N}");
+            await File.WriteAllTextAsync(probe, "ok", cancellationToken);
+            var ok = await File.ReadAllTextAsync(probe, cancellationToken) == "ok";
+            File.Delete(probe);
+            return ok;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Keeps every path inside the root, whatever a stored path says.</summary>
+    private string Resolve(string path)
+    {
+        var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(_root, path));
+        if (!full.StartsWith(_root + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new InvalidOperationException($"Storage path '{path}' escapes the storage root.");
+        return full;
+    }
+
+    private sealed class Upload(FileStream stream, string temp, string final) : IArtifactUpload
+    {
+        private bool _committed;
+
+        public Stream Stream => stream;
+
+        public async Task CommitAsync(CancellationToken cancellationToken)
+        {
+            await stream.FlushAsync(cancellationToken);
+            stream.Flush(flushToDisk: true);
+            await stream.DisposeAsync();
+            File.Move(temp, final, overwrite: false);
+            _committed = true;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await stream.DisposeAsync();
+            if (!_committed) File.Delete(temp);
+        }
+    }
+}

@@ -1,0 +1,401 @@
+﻿using System;
+using System.Collections.Generic;
+using BackupPortal.Domain.Backups;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace BackupPortal.Migrations.Migrations
+{
+    /// <inheritdoc />
+    public partial class InitialCatalog : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "openiddict_applications",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "text", nullable: false),
+                    application_type = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    client_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    client_secret = table.Column<string>(type: "text", nullable: true),
+                    client_type = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    concurrency_token = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    consent_type = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    display_name = table.Column<string>(type: "text", nullable: true),
+                    display_names = table.Column<string>(type: "text", nullable: true),
+                    json_web_key_set = table.Column<string>(type: "text", nullable: true),
+                    permissions = table.Column<string>(type: "text", nullable: true),
+                    post_logout_redirect_uris = table.Column<string>(type: "text", nullable: true),
+                    properties = table.Column<string>(type: "text", nullable: true),
+                    redirect_uris = table.Column<string>(type: "text", nullable: true),
+                    requirements = table.Column<string>(type: "text", nullable: true),
+                    settings = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_openiddict_applications", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "openiddict_scopes",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "text", nullable: false),
+                    concurrency_token = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    description = table.Column<string>(type: "text", nullable: true),
+                    descriptions = table.Column<string>(type: "text", nullable: true),
+                    display_name = table.Column<string>(type: "text", nullable: true),
+                    display_names = table.Column<string>(type: "text", nullable: true),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    properties = table.Column<string>(type: "text", nullable: true),
+                    resources = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_openiddict_scopes", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "sources",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    host = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    port = table.Column<int>(type: "integer", nullable: false),
+                    database_name = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
+                    username = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
+                    password_encrypted = table.Column<string>(type: "text", nullable: true),
+                    ssl_mode = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_sources", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "openiddict_authorizations",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "text", nullable: false),
+                    application_id = table.Column<string>(type: "text", nullable: true),
+                    concurrency_token = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    creation_date = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    properties = table.Column<string>(type: "text", nullable: true),
+                    scopes = table.Column<string>(type: "text", nullable: true),
+                    status = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    subject = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
+                    type = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_openiddict_authorizations", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_openiddict_authorizations_openiddict_applications_applicati",
+                        column: x => x.application_id,
+                        principalTable: "openiddict_applications",
+                        principalColumn: "id");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "backup_schedules",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    source_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    backup_type = table.Column<string>(type: "text", nullable: false),
+                    cron_expression = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    time_zone = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    is_active = table.Column<bool>(type: "boolean", nullable: false),
+                    retention_days = table.Column<int>(type: "integer", nullable: false),
+                    next_run_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    last_run_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    last_status = table.Column<string>(type: "text", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_backup_schedules", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_backup_schedules_sources_source_id",
+                        column: x => x.source_id,
+                        principalTable: "sources",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "openiddict_tokens",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "text", nullable: false),
+                    application_id = table.Column<string>(type: "text", nullable: true),
+                    authorization_id = table.Column<string>(type: "text", nullable: true),
+                    concurrency_token = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    creation_date = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    expiration_date = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    payload = table.Column<string>(type: "text", nullable: true),
+                    properties = table.Column<string>(type: "text", nullable: true),
+                    redemption_date = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    reference_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    status = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    subject = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
+                    type = table.Column<string>(type: "character varying(150)", maxLength: 150, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_openiddict_tokens", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_openiddict_tokens_openiddict_applications_application_id",
+                        column: x => x.application_id,
+                        principalTable: "openiddict_applications",
+                        principalColumn: "id");
+                    table.ForeignKey(
+                        name: "fk_openiddict_tokens_openiddict_authorizations_authorization_id",
+                        column: x => x.authorization_id,
+                        principalTable: "openiddict_authorizations",
+                        principalColumn: "id");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "backup_jobs",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    schedule_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    source_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    database_name = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
+                    backup_type = table.Column<string>(type: "text", nullable: false),
+                    status = table.Column<string>(type: "text", nullable: false),
+                    trigger = table.Column<string>(type: "text", nullable: false),
+                    requested_by = table.Column<string>(type: "text", nullable: false),
+                    verification_status = table.Column<string>(type: "text", nullable: false),
+                    file_size_bytes = table.Column<long>(type: "bigint", nullable: true),
+                    checksum_sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    storage_path = table.Column<string>(type: "text", nullable: true),
+                    key_id = table.Column<string>(type: "text", nullable: true),
+                    started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    error_message = table.Column<string>(type: "text", nullable: true),
+                    details = table.Column<BackupDetails>(type: "jsonb", nullable: true),
+                    verification_report = table.Column<VerificationReport>(type: "jsonb", nullable: true),
+                    verified_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    verifying_since = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_backup_jobs", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_backup_jobs_backup_schedules_schedule_id",
+                        column: x => x.schedule_id,
+                        principalTable: "backup_schedules",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "fk_backup_jobs_sources_source_id",
+                        column: x => x.source_id,
+                        principalTable: "sources",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "backup_metrics",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    backup_job_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    metric_name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    metric_value = table.Column<double>(type: "double precision", nullable: false),
+                    unit = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    recorded_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_backup_metrics", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_backup_metrics_backup_jobs_backup_job_id",
+                        column: x => x.backup_job_id,
+                        principalTable: "backup_jobs",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "restore_operations",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    backup_job_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    target_source_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    restore_type = table.Column<string>(type: "text", nullable: false),
+                    status = table.Column<string>(type: "text", nullable: false),
+                    target_database = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
+                    tables = table.Column<List<string>>(type: "text[]", nullable: false),
+                    overwrite = table.Column<bool>(type: "boolean", nullable: false),
+                    force = table.Column<bool>(type: "boolean", nullable: false),
+                    no_owner = table.Column<bool>(type: "boolean", nullable: false),
+                    requested_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    reason = table.Column<string>(type: "text", nullable: false),
+                    safety_backup_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    error_message = table.Column<string>(type: "text", nullable: true),
+                    bytes_restored = table.Column<long>(type: "bigint", nullable: true),
+                    row_counts = table.Column<List<TableComparison>>(type: "jsonb", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_restore_operations", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_restore_operations_backup_jobs_backup_job_id",
+                        column: x => x.backup_job_id,
+                        principalTable: "backup_jobs",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_restore_operations_backup_jobs_safety_backup_id",
+                        column: x => x.safety_backup_id,
+                        principalTable: "backup_jobs",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "fk_restore_operations_sources_target_source_id",
+                        column: x => x.target_source_id,
+                        principalTable: "sources",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_backup_jobs_created_at",
+                table: "backup_jobs",
+                column: "created_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_backup_jobs_schedule_id",
+                table: "backup_jobs",
+                column: "schedule_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_backup_jobs_source_id_created_at",
+                table: "backup_jobs",
+                columns: new[] { "source_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_backup_jobs_status",
+                table: "backup_jobs",
+                column: "status");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_backup_metrics_backup_job_id_metric_name",
+                table: "backup_metrics",
+                columns: new[] { "backup_job_id", "metric_name" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_backup_schedules_source_id",
+                table: "backup_schedules",
+                column: "source_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_openiddict_applications_client_id",
+                table: "openiddict_applications",
+                column: "client_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_openiddict_authorizations_application_id_status_subject_type",
+                table: "openiddict_authorizations",
+                columns: new[] { "application_id", "status", "subject", "type" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_openiddict_scopes_name",
+                table: "openiddict_scopes",
+                column: "name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_openiddict_tokens_application_id_status_subject_type",
+                table: "openiddict_tokens",
+                columns: new[] { "application_id", "status", "subject", "type" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_openiddict_tokens_authorization_id",
+                table: "openiddict_tokens",
+                column: "authorization_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_openiddict_tokens_reference_id",
+                table: "openiddict_tokens",
+                column: "reference_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_restore_operations_backup_job_id",
+                table: "restore_operations",
+                column: "backup_job_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_restore_operations_created_at",
+                table: "restore_operations",
+                column: "created_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_restore_operations_safety_backup_id",
+                table: "restore_operations",
+                column: "safety_backup_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_restore_operations_target_source_id",
+                table: "restore_operations",
+                column: "target_source_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_sources_name",
+                table: "sources",
+                column: "name",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "backup_metrics");
+
+            migrationBuilder.DropTable(
+                name: "openiddict_scopes");
+
+            migrationBuilder.DropTable(
+                name: "openiddict_tokens");
+
+            migrationBuilder.DropTable(
+                name: "restore_operations");
+
+            migrationBuilder.DropTable(
+                name: "openiddict_authorizations");
+
+            migrationBuilder.DropTable(
+                name: "backup_jobs");
+
+            migrationBuilder.DropTable(
+                name: "openiddict_applications");
+
+            migrationBuilder.DropTable(
+                name: "backup_schedules");
+
+            migrationBuilder.DropTable(
+                name: "sources");
+        }
+    }
+}
