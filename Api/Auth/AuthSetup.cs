@@ -26,6 +26,8 @@ public static class AuthSetup
             .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<CatalogDbContext>())
             .AddServer(o =>
             {
+                // A fixed issuer, so a token stays valid whichever host name the client used to fetch it.
+                o.SetIssuer(new Uri(builder.Configuration["BACKUPPORTAL_ISSUER"] ?? "urn:backupportal"));
                 o.SetTokenEndpointUris("connect/token");
                 o.AllowClientCredentialsFlow();
                 o.SetAccessTokenLifetime(TimeSpan.FromHours(1));

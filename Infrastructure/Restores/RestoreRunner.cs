@@ -160,11 +160,13 @@ public sealed class RestoreRunner(
     {
         var names = tables.Select(t => PgIdentifier.Quote(t.Schema, t.Name)).ToArray();
         await using var connection = await server.OpenAsync(cancellationToken);
+        // With an empty search_path pg_get_constraintdef names every table with its schema, as the replayed SQL needs.
         await using var command = new NpgsqlCommand("""
-            with selected as (select to_regclass(n) as oid from unnest(@names) n)
-            select format('%I.%I', ns.nspname, c.relname), quote_ident(co.conname), pg_get_constraintdef(co.oid)
-            from pg_constraint co
-            join pg_class c on c.oid = co.conrelid join pg_namespace ns on ns.oid = c.relnamespace
+            set search_path = '';
+            with selected as (select pg_catalog.to_regclass(n) as oid from pg_catalog.unnest(@names) n)
+            select pg_catalog.format('%I.%I', ns.nspname, c.relname), pg_catalog.quote_ident(co.conname), pg_catalog.pg_get_constraintdef(co.oid)
+            from pg_catalog.pg_constraint co
+            join pg_catalog.pg_class c on c.oid = co.conrelid join pg_catalog.pg_namespace ns on ns.oid = c.relnamespace
             where co.contype = 'f' and co.confrelid in (select oid from selected where oid is not null)
               and co.conrelid not in (select oid from selected where oid is not null)
             """, connection);

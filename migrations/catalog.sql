@@ -1,0 +1,344 @@
+﻿CREATE TABLE IF NOT EXISTS "__EFMigrationsHistory" (
+    migration_id character varying(150) NOT NULL,
+    product_version character varying(32) NOT NULL,
+    CONSTRAINT pk___ef_migrations_history PRIMARY KEY (migration_id)
+);
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE TABLE openiddict_applications (
+        id text NOT NULL,
+        application_type character varying(50),
+        client_id character varying(100),
+        client_secret text,
+        client_type character varying(50),
+        concurrency_token character varying(50),
+        consent_type character varying(50),
+        display_name text,
+        display_names text,
+        json_web_key_set text,
+        permissions text,
+        post_logout_redirect_uris text,
+        properties text,
+        redirect_uris text,
+        requirements text,
+        settings text,
+        CONSTRAINT pk_openiddict_applications PRIMARY KEY (id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE TABLE openiddict_scopes (
+        id text NOT NULL,
+        concurrency_token character varying(50),
+        description text,
+        descriptions text,
+        display_name text,
+        display_names text,
+        name character varying(200),
+        properties text,
+        resources text,
+        CONSTRAINT pk_openiddict_scopes PRIMARY KEY (id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE TABLE sources (
+        id uuid NOT NULL,
+        name character varying(100) NOT NULL,
+        host character varying(255) NOT NULL,
+        port integer NOT NULL,
+        database_name character varying(63) NOT NULL,
+        username character varying(63) NOT NULL,
+        password_encrypted text,
+        ssl_mode character varying(20) NOT NULL,
+        enabled boolean NOT NULL,
+        created_at timestamp with time zone NOT NULL,
+        updated_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_sources PRIMARY KEY (id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE TABLE openiddict_authorizations (
+        id text NOT NULL,
+        application_id text,
+        concurrency_token character varying(50),
+        creation_date timestamp with time zone,
+        properties text,
+        scopes text,
+        status character varying(50),
+        subject character varying(400),
+        type character varying(50),
+        CONSTRAINT pk_openiddict_authorizations PRIMARY KEY (id),
+        CONSTRAINT fk_openiddict_authorizations_openiddict_applications_applicati FOREIGN KEY (application_id) REFERENCES openiddict_applications (id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE TABLE backup_schedules (
+        id uuid NOT NULL,
+        name character varying(100) NOT NULL,
+        source_id uuid NOT NULL,
+        backup_type text NOT NULL,
+        cron_expression character varying(100) NOT NULL,
+        time_zone character varying(64) NOT NULL,
+        is_active boolean NOT NULL,
+        retention_days integer NOT NULL,
+        next_run_at timestamp with time zone,
+        last_run_at timestamp with time zone,
+        last_status text,
+        created_at timestamp with time zone NOT NULL,
+        updated_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_backup_schedules PRIMARY KEY (id),
+        CONSTRAINT fk_backup_schedules_sources_source_id FOREIGN KEY (source_id) REFERENCES sources (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE TABLE openiddict_tokens (
+        id text NOT NULL,
+        application_id text,
+        authorization_id text,
+        concurrency_token character varying(50),
+        creation_date timestamp with time zone,
+        expiration_date timestamp with time zone,
+        payload text,
+        properties text,
+        redemption_date timestamp with time zone,
+        reference_id character varying(100),
+        status character varying(50),
+        subject character varying(400),
+        type character varying(150),
+        CONSTRAINT pk_openiddict_tokens PRIMARY KEY (id),
+        CONSTRAINT fk_openiddict_tokens_openiddict_applications_application_id FOREIGN KEY (application_id) REFERENCES openiddict_applications (id),
+        CONSTRAINT fk_openiddict_tokens_openiddict_authorizations_authorization_id FOREIGN KEY (authorization_id) REFERENCES openiddict_authorizations (id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE TABLE backup_jobs (
+        id uuid NOT NULL,
+        schedule_id uuid,
+        source_id uuid NOT NULL,
+        database_name character varying(63) NOT NULL,
+        backup_type text NOT NULL,
+        status text NOT NULL,
+        trigger text NOT NULL,
+        requested_by text NOT NULL,
+        verification_status text NOT NULL,
+        file_size_bytes bigint,
+        checksum_sha256 character varying(64),
+        storage_path text,
+        key_id text,
+        started_at timestamp with time zone,
+        completed_at timestamp with time zone,
+        created_at timestamp with time zone NOT NULL,
+        error_message text,
+        details jsonb,
+        verification_report jsonb,
+        verified_at timestamp with time zone,
+        verifying_since timestamp with time zone,
+        CONSTRAINT pk_backup_jobs PRIMARY KEY (id),
+        CONSTRAINT fk_backup_jobs_backup_schedules_schedule_id FOREIGN KEY (schedule_id) REFERENCES backup_schedules (id) ON DELETE SET NULL,
+        CONSTRAINT fk_backup_jobs_sources_source_id FOREIGN KEY (source_id) REFERENCES sources (id) ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE TABLE backup_metrics (
+        id uuid NOT NULL,
+        backup_job_id uuid NOT NULL,
+        metric_name character varying(100) NOT NULL,
+        metric_value double precision NOT NULL,
+        unit character varying(20) NOT NULL,
+        recorded_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_backup_metrics PRIMARY KEY (id),
+        CONSTRAINT fk_backup_metrics_backup_jobs_backup_job_id FOREIGN KEY (backup_job_id) REFERENCES backup_jobs (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE TABLE restore_operations (
+        id uuid NOT NULL,
+        backup_job_id uuid NOT NULL,
+        target_source_id uuid NOT NULL,
+        restore_type text NOT NULL,
+        status text NOT NULL,
+        target_database character varying(63) NOT NULL,
+        tables text[] NOT NULL,
+        overwrite boolean NOT NULL,
+        force boolean NOT NULL,
+        no_owner boolean NOT NULL,
+        requested_by character varying(200) NOT NULL,
+        reason text NOT NULL,
+        safety_backup_id uuid,
+        started_at timestamp with time zone,
+        completed_at timestamp with time zone,
+        created_at timestamp with time zone NOT NULL,
+        error_message text,
+        bytes_restored bigint,
+        row_counts jsonb NOT NULL,
+        CONSTRAINT pk_restore_operations PRIMARY KEY (id),
+        CONSTRAINT fk_restore_operations_backup_jobs_backup_job_id FOREIGN KEY (backup_job_id) REFERENCES backup_jobs (id) ON DELETE RESTRICT,
+        CONSTRAINT fk_restore_operations_backup_jobs_safety_backup_id FOREIGN KEY (safety_backup_id) REFERENCES backup_jobs (id) ON DELETE SET NULL,
+        CONSTRAINT fk_restore_operations_sources_target_source_id FOREIGN KEY (target_source_id) REFERENCES sources (id) ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE INDEX ix_backup_jobs_created_at ON backup_jobs (created_at);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE INDEX ix_backup_jobs_schedule_id ON backup_jobs (schedule_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE INDEX ix_backup_jobs_source_id_created_at ON backup_jobs (source_id, created_at);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE INDEX ix_backup_jobs_status ON backup_jobs (status);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE INDEX ix_backup_metrics_backup_job_id_metric_name ON backup_metrics (backup_job_id, metric_name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE INDEX ix_backup_schedules_source_id ON backup_schedules (source_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE UNIQUE INDEX ix_openiddict_applications_client_id ON openiddict_applications (client_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE INDEX ix_openiddict_authorizations_application_id_status_subject_type ON openiddict_authorizations (application_id, status, subject, type);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE UNIQUE INDEX ix_openiddict_scopes_name ON openiddict_scopes (name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE INDEX ix_openiddict_tokens_application_id_status_subject_type ON openiddict_tokens (application_id, status, subject, type);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE INDEX ix_openiddict_tokens_authorization_id ON openiddict_tokens (authorization_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE UNIQUE INDEX ix_openiddict_tokens_reference_id ON openiddict_tokens (reference_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE INDEX ix_restore_operations_backup_job_id ON restore_operations (backup_job_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE INDEX ix_restore_operations_created_at ON restore_operations (created_at);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE INDEX ix_restore_operations_safety_backup_id ON restore_operations (safety_backup_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE INDEX ix_restore_operations_target_source_id ON restore_operations (target_source_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    CREATE UNIQUE INDEX ix_sources_name ON sources (name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261125154021_InitialCatalog', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -1,0 +1,80 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace BackupPortal.Tests.Infrastructure;
+
+/// <summary>One PostgreSQL cluster and one Api for the whole collection; each test makes its own databases.</summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    public const string ClientId = "tests";
+    public readonly string ClientSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+    public readonly string MasterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    public const string DemoPassword = "demo-Pa55word-never-logged";
+
+    public PostgresCluster Cluster { get; private set; } = null!;
+    public string StoragePath { get; } = Path.Combine(Path.GetTempPath(), "bp-test-storage-" + Guid.NewGuid().ToString("N")[..8]);
+    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
+    public HttpClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Cluster = await PostgresCluster.StartAsync();
+        await Cluster.ExecuteAsync("postgres", $"alter user postgres password '{DemoPassword}'");
+        await Cluster.CreateDatabaseAsync("supabase_demo");
+        Factory = CreateFactory(new()
+        {
+            ["SUPABASE_URL"] = $"postgresql://postgres:{DemoPassword}@127.0.0.1:{Cluster.Port}/supabase_demo",
+        });
+        Client = await AuthorizedClientAsync(Factory);
+    }
+
+    public WebApplicationFactory<Program> CreateFactory(Dictionary<string, string?> extra) => new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+    {
+        web.UseEnvironment("Development");
+        web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Catalog"] = Cluster.ConnectionString("bp_catalog"),
+            ["BACKUP_STORAGE_PATH"] = StoragePath,
+            ["BACKUP_ENCRYPTION_KEY"] = MasterKey,
+            ["BACKUPPORTAL_CLIENT_ID"] = ClientId,
+            ["BACKUPPORTAL_CLIENT_SECRET"] = ClientSecret,
+            ["PG_BIN_DIR"] = PostgresCluster.BinDir,
+            ["Worker:PollInterval"] = "00:00:00.500",
+        }.Concat(extra).ToDictionary()));
+    });
+
+    public async Task<HttpClient> AuthorizedClientAsync(WebApplicationFactory<Program> factory)
+    {
+        var client = factory.CreateClient();
+        var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = ClientId,
+            ["client_secret"] = ClientSecret,
+        }));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"Token request failed: {body}");
+        var token = JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await Factory.DisposeAsync();
+        await Cluster.DisposeAsync();
+        if (Directory.Exists(StoragePath)) Directory.Delete(StoragePath, recursive: true);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}
