@@ -57,13 +57,15 @@ api() {
     out=$(mktemp)
     status=$(curl -sS -o "$out" -w '%{http_code}' -X "$method" "$API_URL$path" \
         -H "Authorization: Bearer $TOKEN" ${body:+-H 'Content-Type: application/json' --data "$body"}) \
-        || { rm -f "$out"; die "$method $path: the Api did not answer (see $WORK/api.log)"; }
+        || { rm -f "$out"; die "$method $path: the Api did not answer$(api_alive || echo ': its process is gone'); see $WORK/api.log"; }
     if [[ $status != "$expected" ]]; then
         cat "$out" >&2; rm -f "$out"
         die "$method $path returned HTTP $status, expected $expected"
     fi
     cat "$out"; rm -f "$out"
 }
+
+api_alive() { [[ -n $API_PID ]] && kill -0 "$API_PID" 2>/dev/null; }
 
 # rss_kb FIELD: VmRSS or VmHWM of the Api process, in kB.
 rss_kb() { awk -v f="$1:" '$1 == f { print $2 }' "/proc/$API_PID/status" 2>/dev/null || echo 0; }
@@ -91,7 +93,8 @@ while True:
         with urllib.request.urlopen(request, timeout=60) as response:
             body = response.read().decode()
     except Exception as e:
-        sys.exit(f"GET {url} failed: {e}")
+        alive = rss_kb() > 0
+        sys.exit(f"GET {url} failed: {e}" + ("" if alive else " (the Api process is gone; see api.log)"))
     if eval(expr, {}, {"d": json.loads(body)}) not in ("pending", "running"):
         break
     time.sleep(0.2)
@@ -185,6 +188,7 @@ dotnet publish "$ROOT/Api/Api.csproj" -c Release -o "$WORK/api" --nologo -v quie
 
 # ---------------------------------------------------------------- 4. Api
 log "starting the Api on $API_URL"
+# --contentRoot: the published appsettings.json (log levels) is read from there, not from the current directory.
 ConnectionStrings__Catalog="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=bp_catalog" \
 BACKUP_STORAGE_PATH="$WORK/storage" \
 BACKUP_ENCRYPTION_KEY="$(openssl rand -base64 32)" \
@@ -192,7 +196,7 @@ BACKUPPORTAL_CLIENT_ID=bench \
 BACKUPPORTAL_CLIENT_SECRET="$CLIENT_SECRET" \
 PG_BIN_DIR="$PGBIN" \
 Worker__Concurrency=1 \
-    dotnet "$WORK/api/BackupPortal.Api.dll" --urls "$API_URL" >"$WORK/api.log" 2>&1 &
+    dotnet "$WORK/api/BackupPortal.Api.dll" --urls "$API_URL" --contentRoot "$WORK/api" >"$WORK/api.log" 2>&1 &
 API_PID=$!
 for i in $(seq 240); do
     kill -0 "$API_PID" 2>/dev/null || { tail -n 40 "$WORK/api.log" >&2; die "the Api exited during startup"; }
