@@ -18,8 +18,9 @@ set +e
 dotnet test BackupPortal.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
-passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+# The runner's summary lines ("Passed: N", "Failed: N" only when some failed) become one plain closing line.
+passed=$( (grep -oE '^ +Passed: +[0-9]+' "$log" || true) | awk '{s+=$2} END {print s+0}')
+failed=$( (grep -oE '^ +Failed: +[0-9]+' "$log" || true) | awk '{s+=$2} END {print s+0}')
 rm -f "$log"
 echo "tests: $passed passed, $failed failed"
 exit "$status"
