@@ -87,6 +87,8 @@ public sealed class BackupRunner(
             var size = await storage.GetSizeAsync(job.StoragePath, cancellationToken);
             if (size != stored.BytesTransferred)
                 throw new IOException($"Storage holds {size?.ToString() ?? "no"} bytes for the artifact; {stored.BytesTransferred} were written.");
+            // Readable: the stored header unwraps its data key with the master key.
+            await using (new DecryptingStream(await storage.OpenReadAsync(job.StoragePath, cancellationToken), keys)) { }
 
             var details = new BackupDetails
             {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using BackupPortal.Domain.Backups;
 
 namespace BackupPortal.Api.Features.Backups;
@@ -18,6 +19,8 @@ public sealed record MetricResponse(string Name, double Value, string Unit, Date
 
 public sealed record TableCountResponse(string Table, long RowCount);
 
+/// <summary>The job's own fields at the top level, then what the detail view adds.</summary>
 public sealed record BackupDetailResponse(
-    BackupResponse Job, VerificationReport? VerificationReport, List<MetricResponse> Metrics, List<TableCountResponse> Tables,
-    string? ServerVersion, string? ToolVersion, string? SchemaFingerprint, double? DurationSeconds);
+    [property: JsonIgnore] BackupResponse Job, VerificationReport? VerificationReport, List<MetricResponse> Metrics, List<TableCountResponse> Tables,
+    string? ServerVersion, string? ToolVersion, string? SchemaFingerprint, double? DurationSeconds)
+    : BackupResponse(Job);

@@ -53,7 +53,7 @@ public sealed class BackupRestoreTests(ApiFixture fixture)
         Assert.Equal(3001, tables["public.everything"]);
         Assert.Equal(5000, tables["public.children"]);
 
-        var restore = await _api.RestoreAsync(new { backupId = backup["job"]!["id"]!.ToString(), restoreType = "full", targetDatabase = "roundtrip_copy", reason = "round-trip test" });
+        var restore = await _api.RestoreAsync(new { backupId = backup["id"]!.ToString(), restoreType = "full", targetDatabase = "roundtrip_copy", reason = "round-trip test" });
         Assert.True(restore["status"]!.GetValue<string>() == "completed", restore.ToJsonString());
         Assert.Equal("tests", restore["requestedBy"]!.GetValue<string>());
         Assert.All(restore["rowCounts"]!.AsArray(), c => Assert.True(c!["matches"]!.GetValue<bool>()));
@@ -75,12 +75,12 @@ public sealed class BackupRestoreTests(ApiFixture fixture)
         await fixture.Cluster.ExecuteAsync(database, "update children set note = 'mutated' where id <= 10; drop table parents cascade;");
         var childrenMutated = await _api.ChecksumAsync(database, "children");
 
-        var contents = await _api.GetAsync($"/api/v1/backups/{backup["job"]!["id"]}/contents");
+        var contents = await _api.GetAsync($"/api/v1/backups/{backup["id"]}/contents");
         Assert.Contains(contents["tables"]!.AsArray(), t => t!["qualifiedName"]!.GetValue<string>() == "public.parents");
 
         var restore = await _api.RestoreAsync(new
         {
-            backupId = backup["job"]!["id"]!.ToString(), restoreType = "partial", tables = new[] { "public.parents" },
+            backupId = backup["id"]!.ToString(), restoreType = "partial", tables = new[] { "public.parents" },
             targetDatabase = database, overwrite = true, confirm = database, reason = "parents were dropped by mistake",
         });
         Assert.True(restore["status"]!.GetValue<string>() == "completed", restore.ToJsonString());
@@ -94,8 +94,8 @@ public sealed class BackupRestoreTests(ApiFixture fixture)
             "select count(*) from pg_constraint where conrelid = 'parents'::regclass and contype = 'u'"));
 
         var safety = await _api.GetAsync($"/api/v1/backups/{restore["safetyBackupId"]}");
-        Assert.Equal("safety", safety["job"]!["trigger"]!.GetValue<string>());
-        Assert.Equal("completed", safety["job"]!["status"]!.GetValue<string>());
+        Assert.Equal("safety", safety["trigger"]!.GetValue<string>());
+        Assert.Equal("completed", safety["status"]!.GetValue<string>());
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class BackupRestoreTests(ApiFixture fixture)
 
         var restore = await _api.RestoreAsync(new
         {
-            backupId = backup["job"]!["id"]!.ToString(), restoreType = "partial", tables = new[] { "public.parents" },
+            backupId = backup["id"]!.ToString(), restoreType = "partial", tables = new[] { "public.parents" },
             targetDatabase = database, overwrite = true, confirm = database, reason = "undo a bad update",
         });
         Assert.True(restore["status"]!.GetValue<string>() == "completed", restore.ToJsonString());
@@ -123,7 +123,7 @@ public sealed class BackupRestoreTests(ApiFixture fixture)
     {
         var sourceId = await _api.AddSourceAsync("schema_src", EveryTypeSql);
         var backup = await _api.BackupAsync(sourceId, "schema_only");
-        var restore = await _api.RestoreAsync(new { backupId = backup["job"]!["id"]!.ToString(), restoreType = "full", targetDatabase = "schema_copy", reason = "schema test" });
+        var restore = await _api.RestoreAsync(new { backupId = backup["id"]!.ToString(), restoreType = "full", targetDatabase = "schema_copy", reason = "schema test" });
         Assert.True(restore["status"]!.GetValue<string>() == "completed", restore.ToJsonString());
         foreach (var table in new[] { "everything", "parents", "children" })
         {
@@ -137,8 +137,8 @@ public sealed class BackupRestoreTests(ApiFixture fixture)
     {
         var sourceId = await _api.AddSourceAsync("corrupt_src", "create table t as select i as id, md5(i::text) as v from generate_series(1, 50000) i;");
         var backup = await _api.BackupAsync(sourceId);
-        var id = backup["job"]!["id"]!.ToString();
-        var file = Path.Combine(fixture.StoragePath, backup["job"]!["storagePath"]!.GetValue<string>());
+        var id = backup["id"]!.ToString();
+        var file = Path.Combine(fixture.StoragePath, backup["storagePath"]!.GetValue<string>());
         await using (var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite))
         {
             stream.Position = stream.Length / 2;
@@ -148,8 +148,8 @@ public sealed class BackupRestoreTests(ApiFixture fixture)
         }
 
         await _api.PostAsync($"/api/v1/backups/{id}/verify", new { }, HttpStatusCode.Accepted);
-        var verified = await _api.WaitAsync($"/api/v1/backups/{id}", d => d["job"]!["verificationStatus"]!.GetValue<string>() != "pending");
-        Assert.Equal("failed", verified["job"]!["verificationStatus"]!.GetValue<string>());
+        var verified = await _api.WaitAsync($"/api/v1/backups/{id}", d => d["verificationStatus"]!.GetValue<string>() != "pending");
+        Assert.Equal("failed", verified["verificationStatus"]!.GetValue<string>());
         var checks = verified["verificationReport"]!["checks"]!.AsArray().ToDictionary(c => c!["name"]!.GetValue<string>(), c => c!["passed"]!.GetValue<bool>());
         Assert.True(checks["file_size"]);
         Assert.False(checks["checksum_sha256"]);
@@ -172,7 +172,7 @@ public sealed class BackupRestoreTests(ApiFixture fixture)
         var database = "overwrite_src";
         var sourceId = await _api.AddSourceAsync(database, "create table t (id int primary key); insert into t select generate_series(1, 100);");
         var backup = await _api.BackupAsync(sourceId);
-        var backupId = backup["job"]!["id"]!.ToString();
+        var backupId = backup["id"]!.ToString();
 
         var noOverwrite = await _api.PostAsync("/api/v1/restores", new { backupId, restoreType = "full", targetDatabase = database, reason = "x" }, HttpStatusCode.Conflict);
         Assert.Contains("overwrite", noOverwrite["errors"]!.ToJsonString());

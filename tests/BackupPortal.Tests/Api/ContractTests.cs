@@ -101,7 +101,7 @@ public sealed class ContractTests(ApiFixture fixture)
         var backup = await _api.BackupAsync(sourceId);
         var refused = await _api.PostAsync("/api/v1/restores", new
         {
-            backupId = backup["job"]!["id"]!.ToString(), restoreType = "partial", tables = new[] { "sales.orders", "public.nope" }, reason = "r",
+            backupId = backup["id"]!.ToString(), restoreType = "partial", tables = new[] { "sales.orders", "public.nope" }, reason = "r",
         }, HttpStatusCode.UnprocessableEntity);
         Assert.Contains("public.nope", refused["detail"]!.GetValue<string>());
         Assert.Contains("sales.orders", refused["available"]!.ToJsonString());
@@ -119,10 +119,10 @@ public sealed class ContractTests(ApiFixture fixture)
             name = "unreachable", host = "127.0.0.1", port = 1, database = "nothing", username = "postgres", password = "x", sslMode = "disable",
         }, HttpStatusCode.Created);
         var job = await _api.PostAsync("/api/v1/backups", new { sourceId = source["id"]!.ToString(), backupType = "full" }, HttpStatusCode.Accepted);
-        var done = await _api.WaitAsync($"/api/v1/backups/{job["id"]}", d => d["job"]!["status"]!.GetValue<string>() is "completed" or "failed");
-        Assert.Equal("failed", done["job"]!["status"]!.GetValue<string>());
-        Assert.False(string.IsNullOrWhiteSpace(done["job"]!["errorMessage"]!.GetValue<string>()));
-        Assert.Null(done["job"]!["checksumSha256"]);
+        var done = await _api.WaitAsync($"/api/v1/backups/{job["id"]}", d => d["status"]!.GetValue<string>() is "completed" or "failed");
+        Assert.Equal("failed", done["status"]!.GetValue<string>());
+        Assert.False(string.IsNullOrWhiteSpace(done["errorMessage"]!.GetValue<string>()));
+        Assert.Null(done["checksumSha256"]);
         Assert.Empty(Directory.EnumerateFiles(fixture.StoragePath, "*.partial-*", SearchOption.AllDirectories));
     }
 

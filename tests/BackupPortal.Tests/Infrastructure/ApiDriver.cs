@@ -52,11 +52,11 @@ public sealed class ApiDriver(ApiFixture fixture)
         var job = await PostAsync("/api/v1/backups", new { sourceId, backupType = type }, HttpStatusCode.Accepted);
         var id = job["id"]!.GetValue<string>();
         var detail = await WaitAsync($"/api/v1/backups/{id}", d =>
-            d["job"]!["status"]!.GetValue<string>() is "failed" or "cancelled"
-            || d["job"]!["verificationStatus"]!.GetValue<string>() != "pending");
-        Assert.True(detail["job"]!["status"]!.GetValue<string>() == "completed", $"Backup did not complete: {detail.ToJsonString()}");
+            d["status"]!.GetValue<string>() is "failed" or "cancelled"
+            || d["verificationStatus"]!.GetValue<string>() != "pending");
+        Assert.True(detail["status"]!.GetValue<string>() == "completed", $"Backup did not complete: {detail.ToJsonString()}");
         if (expectVerified)
-            Assert.True(detail["job"]!["verificationStatus"]!.GetValue<string>() == "verified", $"Backup was not verified: {detail.ToJsonString()}");
+            Assert.True(detail["verificationStatus"]!.GetValue<string>() == "verified", $"Backup was not verified: {detail.ToJsonString()}");
         return detail;
     }
 
