@@ -42,13 +42,14 @@ elapsed() { python3 -c 'import sys; print(f"{float(sys.argv[2]) - float(sys.argv
 pgtool() { local tool=$1; shift; "$PGBIN/$tool" -h 127.0.0.1 -p "$PORT" -U postgres "$@"; }
 sql() { pgtool psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 
-# json EXPR: evaluates a Python expression over the JSON document on stdin, bound to `d`.
+# json EXPR: evaluates a Python expression over the JSON document on stdin, bound to `d` (and `j`: a backup's job fields).
 json() {
     python3 -c '
 import json, sys
+job = lambda d: d.get("job", d) if isinstance(d, dict) else d  # a backup detail: job fields nested or at the top
 text = sys.stdin.read()
 if not text.strip(): sys.exit(1)  # the request already failed and said why
-try: v = eval(sys.argv[1], {}, {"d": json.loads(text)})
+try: d = json.loads(text); v = eval(sys.argv[1], {}, {"d": d, "j": job(d)})
 except Exception as e: sys.exit(f"unexpected JSON ({e!r}): {text[:500]}")
 print("" if v is None else v)' "$1"
 }
@@ -72,7 +73,7 @@ api_alive() { [[ -n $API_PID ]] && kill -0 "$API_PID" 2>/dev/null; }
 # rss_kb FIELD: VmRSS or VmHWM of the Api process, in kB.
 rss_kb() { awk -v f="$1:" '$1 == f { print $2 }' "/proc/$API_PID/status" 2>/dev/null || echo 0; }
 
-# poll PATH STATUS_EXPR: GETs PATH every 0.2 s until STATUS_EXPR (Python over the body `d`) is neither pending nor
+# poll PATH STATUS_EXPR: GETs PATH every 0.2 s until STATUS_EXPR (Python over the body `d`, `j`) is neither pending nor
 # running, sampling the Api's VmRSS on each round; prints the last body and leaves the peak (kB) in $WORK/peak_rss_kb.
 # One Python process does it all, so polling does not steal CPU from the measured work on a small machine.
 poll() {
@@ -97,7 +98,9 @@ while True:
     except Exception as e:
         alive = rss_kb() > 0
         sys.exit(f"GET {url} failed: {e}" + ("" if alive else " (the Api process is gone; see api.log)"))
-    if eval(expr, {}, {"d": json.loads(body)}) not in ("pending", "running"):
+    d = json.loads(body)
+    j = d.get("job", d)  # a backup detail: job fields nested or at the top
+    if eval(expr, {}, {"d": d, "j": j}) not in ("pending", "running"):
         break
     time.sleep(0.2)
 with open(rss_file, "w") as f:
@@ -242,26 +245,27 @@ for round in $(seq "$REPEAT"); do
     log "ours: POST /api/v1/backups"
     t0=$(now)
     BACKUP_ID=$(api POST /api/v1/backups "{\"sourceId\":\"$SOURCE_ID\",\"backupType\":\"full\"}" 202 | json 'd["id"]')
-    BACKUP_JSON=$(poll "/api/v1/backups/$BACKUP_ID" 'd["job"]["status"]') || die "polling backup $BACKUP_ID failed"
+    BACKUP_JSON=$(poll "/api/v1/backups/$BACKUP_ID" 'j["status"]') || die "polling backup $BACKUP_ID failed"
     OUR_DUMP+=("$(elapsed "$t0" "$(now)")")
     rss=$(cat "$WORK/peak_rss_kb"); (( rss > BACKUP_RSS_KB )) && BACKUP_RSS_KB=$rss
-    status=$(json 'd["job"]["status"]' <<<"$BACKUP_JSON")
-    [[ $status == completed ]] || die "our backup ended '$status': $(json 'd["job"]["errorMessage"]' <<<"$BACKUP_JSON")"
+    status=$(json 'j["status"]' <<<"$BACKUP_JSON")
+    [[ $status == completed ]] || die "our backup ended '$status': $(json 'j["errorMessage"]' <<<"$BACKUP_JSON")"
     OUR_DUMP_API+=("$(json 'next((m["value"] for m in d["metrics"] if m["name"] == "duration_seconds"), "nan")' <<<"$BACKUP_JSON")")
-    ARTIFACT_BYTES=$(json 'd["job"]["fileSizeBytes"]' <<<"$BACKUP_JSON")
+    ARTIFACT_BYTES=$(json 'j["fileSizeBytes"]' <<<"$BACKUP_JSON")
     echo "backup: ${OUR_DUMP[-1]} s wall (Api: ${OUR_DUMP_API[-1]} s), peak RSS $((rss / 1024)) MB" >&2
 
     # The Api verifies every new backup by restoring it; both restores are timed only after that finished.
     log "waiting for the automatic verification of our backup"
     t0=$(now)
-    verification=$(poll "/api/v1/backups/$BACKUP_ID" 'd["job"]["verificationStatus"]' | json 'd["job"]["verificationStatus"]') \
+    verification=$(poll "/api/v1/backups/$BACKUP_ID" 'j["verificationStatus"]' | json 'j["verificationStatus"]') \
         || die "polling the verification of backup $BACKUP_ID failed"
     VERIFY_S=$(elapsed "$t0" "$(now)")
     echo "verification: $verification (waited ${VERIFY_S} s)" >&2
     [[ $verification == verified ]] || echo "WARNING: verification ended '$verification'; the restore may be refused" >&2
 
     # -- 7c. raw pg_restore into a fresh database (single job)
-    sql -d postgres -c 'drop database if exists bench_raw_restored' -c 'drop database if exists bench_restored' >/dev/null
+    PGOPTIONS=-cclient_min_messages=warning \
+        sql -d postgres -c 'drop database if exists bench_raw_restored' -c 'drop database if exists bench_restored' >/dev/null
     pgtool createdb bench_raw_restored
     settle
     log "raw: pg_restore into bench_raw_restored"
@@ -287,15 +291,15 @@ HWM_KB=$(rss_kb VmHWM)
 
 # ---------------------------------------------------------------- 7e. report
 log "results"
-export RAW_DUMP="${RAW_DUMP[*]}" OUR_DUMP="${OUR_DUMP[*]}" OUR_DUMP_API="${OUR_DUMP_API[*]}" \
-    RAW_RESTORE="${RAW_RESTORE[*]}" OUR_RESTORE="${OUR_RESTORE[*]}" LOADS="${LOADS[*]}" \
+export S_RAW_DUMP="${RAW_DUMP[*]}" S_OUR_DUMP="${OUR_DUMP[*]}" S_OUR_DUMP_API="${OUR_DUMP_API[*]}" \
+    S_RAW_RESTORE="${RAW_RESTORE[*]}" S_OUR_RESTORE="${OUR_RESTORE[*]}" S_LOADS="${LOADS[*]}" \
     BACKUP_RSS_KB RESTORE_RSS_KB HWM_KB DB_BYTES DUMP_BYTES ARTIFACT_BYTES SCALE TEXT_ROWS REPEAT \
     TARGET_RATIO TARGET_RSS_MB VERIFY_S verification
 python3 - "$WORK/results.json" <<'PY'
 import json, os, sys, datetime
 e = os.environ
 f = lambda k: float(e[k])
-samples = lambda k: [float(x) for x in e[k].split()]
+samples = lambda k: [float(x) for x in e["S_" + k].split()]  # one value per round
 best = lambda k: min(samples(k))
 mb = lambda b: b / 1024 / 1024
 ratio_target, rss_target = f("TARGET_RATIO"), f("TARGET_RSS_MB")
@@ -327,7 +331,7 @@ print("-" * len(line(head)))
 for r in rows:
     print(line(r))
 print(f"(Api-reported backup duration_seconds: {best('OUR_DUMP_API'):.2f} s; last verification {e['verification']} "
-      f"after {f('VERIFY_S'):.1f} s; load average at start of each round: {e['LOADS']})")
+      f"after {f('VERIFY_S'):.1f} s; load average at start of each round: {e['S_LOADS']})")
 if repeat > 1:
     for name, k in [("raw pg_dump", "RAW_DUMP"), ("our backup", "OUR_DUMP"), ("raw pg_restore", "RAW_RESTORE"), ("our restore", "OUR_RESTORE")]:
         print(f"  {name:15} rounds: {' '.join(f'{x:.2f}' for x in samples(k))} s")

@@ -5,9 +5,11 @@ using System.Text;
 namespace BackupPortal.Infrastructure.Crypto;
 
 /// <summary>
-/// The encrypted artifact layout: a header naming the master key and carrying the wrapped per-artifact data key,
-/// then AES-256-GCM chunks. Each chunk's associated data binds the header, the chunk's index and whether it is the
-/// last one, so reordering, truncation or any flipped byte fails authentication before its plaintext is released.
+/// The encrypted artifact layout: a header (magic, version, master key id, a random artifact id, the per-artifact data
+/// key wrapped by the master key, the chunk size), then AES-256-GCM chunks. Each chunk's associated data binds the
+/// artifact id, the chunk's index and whether it is the last one, so reordering, truncation, splicing two artifacts or
+/// any flipped byte fails authentication before its plaintext is released. The wrapped key is deliberately not bound
+/// into the chunks: re-wrapping under a new master key rewrites only the header.
 /// </summary>
 internal static class ArtifactFormat
 {
@@ -19,14 +21,17 @@ internal static class ArtifactFormat
     public const uint FinalFlag = 0x8000_0000;
     public const string WrapPurpose = "artifact data key wrap";
 
+    public const int ArtifactIdSize = 16;
+
     public static byte[] BuildHeader(string keyId, ReadOnlySpan<byte> wrapKey, ReadOnlySpan<byte> dataKey)
     {
         var id = Encoding.ASCII.GetBytes(keyId);
-        var prefix = new byte[Magic.Length + 2 + id.Length];
+        var prefix = new byte[Magic.Length + 2 + id.Length + ArtifactIdSize];
         Magic.CopyTo(prefix, 0);
         prefix[4] = Version;
         prefix[5] = (byte)id.Length;
         id.CopyTo(prefix, 6);
+        RandomNumberGenerator.Fill(prefix.AsSpan(6 + id.Length, ArtifactIdSize));
 
         var header = new byte[prefix.Length + NonceSize + 32 + TagSize + 4];
         prefix.CopyTo(header, 0);
@@ -45,13 +50,13 @@ internal static class ArtifactFormat
         input.ReadExactly(start);
         if (!start.AsSpan(0, 4).SequenceEqual(Magic) || start[4] != Version)
             throw new CryptographicException("Not a BackupPortal encrypted artifact (bad magic or version).");
-        var rest = new byte[start[5] + NonceSize + 32 + TagSize + 4];
+        var rest = new byte[start[5] + ArtifactIdSize + NonceSize + 32 + TagSize + 4];
         input.ReadExactly(rest);
         var header = new byte[start.Length + rest.Length];
         start.CopyTo(header, 0);
         rest.CopyTo(header, start.Length);
 
-        var prefixLength = 6 + start[5];
+        var prefixLength = 6 + start[5] + ArtifactIdSize;
         var keyId = Encoding.ASCII.GetString(header, 6, start[5]);
         var dataKey = new byte[32];
         using (var gcm = new AesGcm(keys.Derive(keyId, WrapPurpose), TagSize))
@@ -69,12 +74,19 @@ internal static class ArtifactFormat
         BinaryPrimitives.WriteInt64BigEndian(nonce[4..], index);
     }
 
-    public static void ChunkAad(Span<byte> aad, ReadOnlySpan<byte> headerHash, long index, bool final)
+    /// <summary>What every chunk is bound to: the artifact id and the chunk size, from the header.</summary>
+    public static byte[] Binding(ReadOnlySpan<byte> header)
     {
-        headerHash.CopyTo(aad);
-        BinaryPrimitives.WriteInt64BigEndian(aad.Slice(32, 8), index);
-        aad[40] = final ? (byte)1 : (byte)0;
+        var idStart = 6 + header[5];
+        return [.. header.Slice(idStart, ArtifactIdSize), .. header[^4..]];
     }
 
-    public const int AadSize = 41;
+    public static void ChunkAad(Span<byte> aad, ReadOnlySpan<byte> binding, long index, bool final)
+    {
+        binding.CopyTo(aad);
+        BinaryPrimitives.WriteInt64BigEndian(aad.Slice(ArtifactIdSize + 4, 8), index);
+        aad[ArtifactIdSize + 12] = final ? (byte)1 : (byte)0;
+    }
+
+    public const int AadSize = ArtifactIdSize + 4 + 8 + 1;
 }

@@ -11,7 +11,7 @@ public sealed class DecryptingStream : Stream
 {
     private readonly Stream _inner;
     private readonly AesGcm _gcm;
-    private readonly byte[] _headerHash;
+    private readonly byte[] _binding;
     private readonly int _chunkSize;
     private readonly byte[] _cipher;
     private readonly byte[] _plain;
@@ -25,7 +25,7 @@ public sealed class DecryptingStream : Stream
         _inner = inner;
         var (header, dataKey, chunkSize) = ArtifactFormat.ReadHeader(inner, keys);
         KeyId = System.Text.Encoding.ASCII.GetString(header, 6, header[5]);
-        _headerHash = SHA256.HashData(header);
+        _binding = ArtifactFormat.Binding(header);
         _chunkSize = chunkSize;
         _gcm = new AesGcm(dataKey, ArtifactFormat.TagSize);
         CryptographicOperations.ZeroMemory(dataKey);
@@ -70,7 +70,7 @@ public sealed class DecryptingStream : Stream
         var nonce = new byte[ArtifactFormat.NonceSize];
         var aad = new byte[ArtifactFormat.AadSize];
         ArtifactFormat.ChunkNonce(nonce, _index);
-        ArtifactFormat.ChunkAad(aad, _headerHash, _index, final);
+        ArtifactFormat.ChunkAad(aad, _binding, _index, final);
         try
         {
             _gcm.Decrypt(nonce, _cipher.AsSpan(0, length), _cipher.AsSpan(length, ArtifactFormat.TagSize), _plain.AsSpan(0, length), aad);

@@ -11,7 +11,7 @@ public sealed class EncryptingStream : Stream
 {
     private readonly Stream _inner;
     private readonly AesGcm _gcm;
-    private readonly byte[] _headerHash;
+    private readonly byte[] _binding;
     private readonly byte[] _plain = new byte[ArtifactFormat.ChunkSize];
     private readonly byte[] _cipher = new byte[4 + ArtifactFormat.ChunkSize + ArtifactFormat.TagSize];
     private int _filled;
@@ -23,7 +23,7 @@ public sealed class EncryptingStream : Stream
         _inner = inner;
         var dataKey = RandomNumberGenerator.GetBytes(32);
         var header = ArtifactFormat.BuildHeader(keys.CurrentId, keys.Derive(keys.CurrentId, ArtifactFormat.WrapPurpose), dataKey);
-        _headerHash = SHA256.HashData(header);
+        _binding = ArtifactFormat.Binding(header);
         _gcm = new AesGcm(dataKey, ArtifactFormat.TagSize);
         CryptographicOperations.ZeroMemory(dataKey);
         KeyId = keys.CurrentId;
@@ -66,7 +66,7 @@ public sealed class EncryptingStream : Stream
         Span<byte> nonce = stackalloc byte[ArtifactFormat.NonceSize];
         Span<byte> aad = stackalloc byte[ArtifactFormat.AadSize];
         ArtifactFormat.ChunkNonce(nonce, _index);
-        ArtifactFormat.ChunkAad(aad, _headerHash, _index, final);
+        ArtifactFormat.ChunkAad(aad, _binding, _index, final);
         BinaryPrimitives.WriteUInt32BigEndian(_cipher, (uint)_filled | (final ? ArtifactFormat.FinalFlag : 0));
         _gcm.Encrypt(nonce, _plain.AsSpan(0, _filled), _cipher.AsSpan(4, _filled), _cipher.AsSpan(4 + _filled, ArtifactFormat.TagSize), aad);
         var length = 4 + _filled + ArtifactFormat.TagSize;

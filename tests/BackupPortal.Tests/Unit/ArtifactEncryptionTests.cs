@@ -47,8 +47,8 @@ public sealed class ArtifactEncryptionTests
     public async Task A_flipped_byte_anywhere_fails_authentication()
     {
         var stored = await EncryptAsync(RandomNumberGenerator.GetBytes(2 * (1 << 20)));
-        // Past the key id: the wrap nonce, the wrapped key, the chunk size, a chunk's middle, the last tag.
-        foreach (var position in new[] { 30, 50, 87, stored.Length / 2, stored.Length - 1 })
+        // Past the key id: the artifact id, the wrap nonce, the wrap tag, the chunk size, a chunk's middle, the last tag.
+        foreach (var position in new[] { 30, 50, 87, 103, stored.Length / 2, stored.Length - 1 })
         {
             var copy = (byte[])stored.Clone();
             copy[position] ^= 0x40;
