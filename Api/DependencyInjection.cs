@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using BackupPortal.Api.Audit;
 using BackupPortal.Api.Auth;
 using BackupPortal.Api.Errors;
 using BackupPortal.Api.Health;
@@ -15,18 +16,28 @@ public static class DependencyInjection
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DomainExceptionHandler>();
         builder.AddAuth();
+        builder.AddHardening();
+        builder.Services.AddCors(o => o.AddPolicy(FunctionsCors, p => p.AllowAnyOrigin().AllowAnyHeader().WithMethods("POST", "OPTIONS")));
         builder.Services.AddFastEndpoints();
         builder.Services.AddApiDocs();
         builder.Services.AddHealthChecks().AddCheck<CatalogHealthCheck>("catalog").AddCheck<StorageHealthCheck>("storage");
         return builder;
     }
 
+    /// <summary>supabase-js in a browser sends apikey and x-client-info and preflights; the function route answers them.</summary>
+    private const string FunctionsCors = "functions";
+
     public static WebApplication UseApi(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/functions"), branch => branch.UseCors(FunctionsCors));
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
+        app.UseMiddleware<AuditMiddleware>();
         app.UseFastEndpoints(c =>
         {
             c.Endpoints.RoutePrefix = "api/v1";
@@ -34,7 +45,8 @@ public static class DependencyInjection
             c.Serializer.Options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
             c.Serializer.Options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         });
-        app.MapTokenEndpoint();
+        app.MapConnect();
+        app.MapLoginPage();
         app.MapHealth();
         app.UseApiDocs();
         return app;

@@ -6,6 +6,7 @@ builder.AddInfrastructure();
 builder.AddApi();
 
 var app = builder.Build();
+app.UseInfrastructure();
 app.UseApi();
 app.Run();
 

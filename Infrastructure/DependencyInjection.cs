@@ -1,11 +1,17 @@
+using BackupPortal.Domain.Identity;
+using BackupPortal.Infrastructure.Audit;
 using BackupPortal.Infrastructure.Backups;
 using BackupPortal.Infrastructure.Catalog;
 using BackupPortal.Infrastructure.Crypto;
+using BackupPortal.Infrastructure.Identity;
 using BackupPortal.Infrastructure.Jobs;
 using BackupPortal.Infrastructure.PgTools;
 using BackupPortal.Infrastructure.Restores;
+using BackupPortal.Infrastructure.Schedules;
 using BackupPortal.Infrastructure.Sources;
 using BackupPortal.Infrastructure.Storage;
+using Coravel;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,11 +75,39 @@ public static class DependencyInjection
         services.AddScoped<ArtifactReader>();
         services.AddScoped<RestoreRunner>();
         services.AddScoped<RestoreService>();
+        services.AddScoped<ScheduleService>();
+        services.AddScoped<KeyService>();
+        services.AddScoped<AuditService>();
+        services.AddScoped<UserService>();
+        services.AddScoped<ClientService>();
+        services.AddTransient<TokenPruning>();
+        services.AddScheduler();
+
+        services.AddIdentityCore<AppUser>(o =>
+            {
+                o.Password.RequiredLength = 10;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Lockout.AllowedForNewUsers = true;
+                o.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._@";
+            })
+            .AddRoles<IdentityRole<Guid>>()
+            .AddEntityFrameworkStores<CatalogDbContext>()
+            .AddSignInManager();
 
         // Order matters: the catalog exists before anything reads it.
         services.AddHostedService<CatalogInitializer>();
+        services.AddHostedService<KeyRingLoader>();
+        services.AddHostedService<IdentityBootstrap>();
         services.AddHostedService<DefaultSourceRegistrar>();
         services.AddHostedService<JobWorker>();
         return builder;
+    }
+
+    /// <summary>Recurring maintenance on Coravel's scheduler.</summary>
+    public static IHost UseInfrastructure(this IHost host)
+    {
+        host.Services.UseScheduler(s => s.Schedule<TokenPruning>().Hourly().PreventOverlapping(nameof(TokenPruning)));
+        return host;
     }
 }

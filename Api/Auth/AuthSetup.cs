@@ -2,22 +2,22 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using BackupPortal.Infrastructure.Catalog;
-using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.IdentityModel.Tokens;
-using OpenIddict.Abstractions;
-using OpenIddict.Server.AspNetCore;
-using OpenIddict.Validation.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace BackupPortal.Api.Auth;
 
 public static class AuthSetup
 {
-    public const string AdminRole = "admin";
+    /// <summary>The Api's own sign-in session, used only by the login page and the authorization endpoint.</summary>
+    public const string LoginScheme = "BackupPortal.Login";
+
+    public const string ApiScope = "api";
 
     /// <summary>
-    /// OpenIddict issues tokens at <c>/connect/token</c> (client credentials) and validates them locally. Token keys
-    /// are derived from the master key, so tokens survive a restart without another secret to manage.
+    /// OpenIddict issues tokens: client credentials for scripts; authorization code with PKCE and refresh tokens for
+    /// the portal. Token keys are derived from the master key, so tokens survive a restart without another secret.
     /// </summary>
     public static void AddAuth(this IHostApplicationBuilder builder)
     {
@@ -28,38 +28,39 @@ public static class AuthSetup
             {
                 // A fixed issuer, so a token stays valid whichever host name the client used to fetch it.
                 o.SetIssuer(new Uri(builder.Configuration["BACKUPPORTAL_ISSUER"] ?? "urn:backupportal"));
-                o.SetTokenEndpointUris("connect/token");
-                o.AllowClientCredentialsFlow();
+                o.SetTokenEndpointUris("connect/token")
+                    .SetAuthorizationEndpointUris("connect/authorize")
+                    .SetEndSessionEndpointUris("connect/logout");
+                o.AllowClientCredentialsFlow().AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange().AllowRefreshTokenFlow();
+                o.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Roles, Scopes.OfflineAccess, ApiScope);
                 o.SetAccessTokenLifetime(TimeSpan.FromHours(1));
+                o.SetRefreshTokenLifetime(TimeSpan.FromDays(14));
                 o.AddEncryptionKey(DerivedKey(masterKey, "token encryption"));
                 o.AddSigningKey(DerivedSigningKey(masterKey));
-                o.UseAspNetCore().EnableTokenEndpointPassthrough().DisableTransportSecurityRequirement();
+                o.UseAspNetCore()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough()
+                    .DisableTransportSecurityRequirement();
             })
             .AddValidation(o =>
             {
                 o.UseLocalServer();
                 o.UseAspNetCore();
             });
-        builder.Services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        builder.Services.AddAuthentication(ServiceRoleKey.Selector)
+            .AddServiceRoleKey()
+            .AddCookie(LoginScheme, o =>
+            {
+                o.LoginPath = "/account/login";
+                o.Cookie.Name = "bp.login";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            });
         builder.Services.AddAuthorization();
         builder.Services.AddHostedService<ClientRegistrar>();
     }
-
-    /// <summary>The token endpoint: OpenIddict has authenticated the client; we say who it is and what role it has.</summary>
-    public static void MapTokenEndpoint(this WebApplication app) => app.MapPost("/connect/token", async (HttpContext http, IOpenIddictApplicationManager applications) =>
-    {
-        var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
-        var application = await applications.FindByClientIdAsync(request.ClientId!) ?? throw new InvalidOperationException("Unknown client.");
-        var properties = await applications.GetPropertiesAsync(application);
-        var role = properties.TryGetValue(ClientRegistrar.RoleProperty, out var value) ? value.GetString() ?? "viewer" : "viewer";
-
-        var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
-        identity.SetClaim(Claims.Subject, request.ClientId);
-        identity.SetClaim(Claims.Name, request.ClientId);
-        identity.SetClaims(Claims.Role, [role]);
-        identity.SetDestinations(_ => [Destinations.AccessToken]);
-        return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-    }).AllowAnonymous().ExcludeFromDescription();
 
     /// <summary>Who is asking, for the audit columns; a request without an identity never reaches a handler.</summary>
     public static string Actor(this ClaimsPrincipal user) =>

@@ -5,6 +5,9 @@ public sealed class BackupJob
 {
     public Guid Id { get; set; } = Guid.NewGuid();
     public Guid? ScheduleId { get; set; }
+
+    /// <summary>The schedule occurrence this job fulfils; unique per schedule, so an occurrence fires once.</summary>
+    public DateTimeOffset? ScheduledFor { get; set; }
     public Guid SourceId { get; set; }
 
     /// <summary>The database dumped; the source's own unless this is a safety backup of a restore target.</summary>

@@ -52,7 +52,7 @@ public sealed record ArtifactManifest
 
     public async Task WriteAsync(IBackupStorage storage, CancellationToken cancellationToken)
     {
-        await using var upload = await storage.BeginWriteAsync(PathFor(ArtifactPath), cancellationToken);
+        await using var upload = await storage.BeginWriteAsync(PathFor(ArtifactPath), cancellationToken, replace: true);
         await JsonSerializer.SerializeAsync(upload.Stream, this, Json, cancellationToken);
         await upload.CommitAsync(cancellationToken);
     }

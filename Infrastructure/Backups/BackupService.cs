@@ -12,7 +12,8 @@ public sealed record PagedList<T>(List<T> Items, int Page, int PageSize, int Tot
 
 public sealed class BackupService(CatalogDbContext db, JobSignal signal)
 {
-    public async Task<BackupJob> QueueAsync(Guid sourceId, BackupType type, Guid? scheduleId, string requestedBy, CancellationToken cancellationToken)
+    public async Task<BackupJob> QueueAsync(
+        Guid sourceId, BackupType type, Guid? scheduleId, string requestedBy, CancellationToken cancellationToken, DateTimeOffset? scheduledFor = null)
     {
         var source = await db.Sources.FindAsync([sourceId], cancellationToken)
             ?? throw new DomainException($"No source with id {sourceId}.", "sourceId", 404);
@@ -29,7 +30,8 @@ public sealed class BackupService(CatalogDbContext db, JobSignal signal)
             DatabaseName = source.DatabaseName,
             BackupType = type,
             ScheduleId = scheduleId,
-            Trigger = scheduleId is null ? BackupTrigger.Manual : BackupTrigger.Schedule,
+            ScheduledFor = scheduledFor,
+            Trigger = scheduledFor is null ? BackupTrigger.Manual : BackupTrigger.Schedule,
             RequestedBy = requestedBy,
         };
         db.BackupJobs.Add(job);
@@ -49,6 +51,20 @@ public sealed class BackupService(CatalogDbContext db, JobSignal signal)
             await db.SaveChangesAsync(cancellationToken);
             signal.Notify();
         }
+        return job;
+    }
+
+    /// <summary>Marks a completed backup as being verified by the caller, so the background worker leaves it alone.</summary>
+    public async Task<BackupJob> ClaimVerificationAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var job = await GetAsync(id, cancellationToken);
+        if (job.Status != JobStatus.Completed)
+            throw new DomainException($"Backup {id} is '{job.Status.ToString().ToLowerInvariant()}'; only completed backups can be verified.", "backupJobId", 409);
+        if (job.VerifyingSince is not null)
+            throw new ConflictException($"Backup {id} is being verified right now; ask again when it is done.", "backupJobId");
+        job.VerificationStatus = VerificationStatus.Pending;
+        job.VerifyingSince = DateTimeOffset.UtcNow;
+        await db.SaveChangesAsync(cancellationToken);
         return job;
     }
 

@@ -1,22 +1,38 @@
+using BackupPortal.Domain.Audit;
 using BackupPortal.Domain.Backups;
 using BackupPortal.Domain.Restores;
 using BackupPortal.Domain.Schedules;
 using BackupPortal.Domain.Sources;
+using BackupPortal.Infrastructure.Crypto;
+using BackupPortal.Infrastructure.Identity;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackupPortal.Infrastructure.Catalog;
 
-/// <summary>The catalog: what we protect, what we took, what we restored. Also holds OpenIddict's tables.</summary>
-public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options) : DbContext(options)
+/// <summary>The catalog: what we protect, what we took, what we restored; who may do it and what they did.</summary>
+public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
+    : IdentityDbContext<AppUser, IdentityRole<Guid>, Guid>(options)
 {
     public DbSet<Source> Sources => Set<Source>();
     public DbSet<BackupSchedule> BackupSchedules => Set<BackupSchedule>();
     public DbSet<BackupJob> BackupJobs => Set<BackupJob>();
     public DbSet<BackupMetric> BackupMetrics => Set<BackupMetric>();
     public DbSet<RestoreOperation> RestoreOperations => Set<RestoreOperation>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<MasterKeyRecord> MasterKeys => Set<MasterKeyRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.Entity<AppUser>().ToTable("users");
+        modelBuilder.Entity<IdentityRole<Guid>>().ToTable("roles");
+        modelBuilder.Entity<IdentityUserRole<Guid>>().ToTable("user_roles");
+        modelBuilder.Entity<IdentityUserClaim<Guid>>().ToTable("user_claims");
+        modelBuilder.Entity<IdentityUserLogin<Guid>>().ToTable("user_logins");
+        modelBuilder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens");
+        modelBuilder.Entity<IdentityRoleClaim<Guid>>().ToTable("role_claims");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CatalogDbContext).Assembly);
         modelBuilder.UseOpenIddict();
         // Snake-case naming does not reach OpenIddict's own entities.

@@ -23,7 +23,7 @@ internal static class ArtifactFormat
 
     public const int ArtifactIdSize = 16;
 
-    public static byte[] BuildHeader(string keyId, ReadOnlySpan<byte> wrapKey, ReadOnlySpan<byte> dataKey)
+    public static byte[] BuildHeader(string keyId, ReadOnlySpan<byte> wrapKey, ReadOnlySpan<byte> dataKey, ReadOnlySpan<byte> artifactId = default)
     {
         var id = Encoding.ASCII.GetBytes(keyId);
         var prefix = new byte[Magic.Length + 2 + id.Length + ArtifactIdSize];
@@ -31,7 +31,8 @@ internal static class ArtifactFormat
         prefix[4] = Version;
         prefix[5] = (byte)id.Length;
         id.CopyTo(prefix, 6);
-        RandomNumberGenerator.Fill(prefix.AsSpan(6 + id.Length, ArtifactIdSize));
+        if (artifactId.IsEmpty) RandomNumberGenerator.Fill(prefix.AsSpan(6 + id.Length, ArtifactIdSize));
+        else artifactId.CopyTo(prefix.AsSpan(6 + id.Length, ArtifactIdSize));
 
         var header = new byte[prefix.Length + NonceSize + 32 + TagSize + 4];
         prefix.CopyTo(header, 0);
@@ -72,6 +73,21 @@ internal static class ArtifactFormat
     {
         nonce[..4].Clear();
         BinaryPrimitives.WriteInt64BigEndian(nonce[4..], index);
+    }
+
+    /// <summary>
+    /// The header of the same artifact with its data key wrapped by the current master key. The artifact id and chunk
+    /// size stay, so every chunk still authenticates.
+    /// </summary>
+    public static (byte[] OldHeader, byte[] NewHeader) Rewrap(Stream input, MasterKeyRing keys)
+    {
+        var (header, dataKey, chunkSize) = ReadHeader(input, keys);
+        if (chunkSize != ChunkSize)
+            throw new CryptographicException($"The artifact uses {chunkSize}-byte chunks; this version re-wraps only {ChunkSize}-byte ones.");
+        var artifactId = header.AsSpan(6 + header[5], ArtifactIdSize);
+        var rewrapped = BuildHeader(keys.CurrentId, keys.Derive(keys.CurrentId, WrapPurpose), dataKey, artifactId);
+        CryptographicOperations.ZeroMemory(dataKey);
+        return (header, rewrapped);
     }
 
     /// <summary>What every chunk is bound to: the artifact id and the chunk size, from the header.</summary>

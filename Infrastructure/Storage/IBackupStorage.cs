@@ -5,7 +5,8 @@ public interface IBackupStorage
 {
     string Name { get; }
 
-    Task<IArtifactUpload> BeginWriteAsync(string path, CancellationToken cancellationToken);
+    /// <summary>Starts an upload; with <paramref name="replace"/> its commit replaces an existing file atomically.</summary>
+    Task<IArtifactUpload> BeginWriteAsync(string path, CancellationToken cancellationToken, bool replace = false);
 
     Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken);
 

@@ -9,13 +9,13 @@ public sealed class LocalBackupStorage(IOptions<StorageOptions> options) : IBack
 
     public string Name => "default";
 
-    public Task<IArtifactUpload> BeginWriteAsync(string path, CancellationToken cancellationToken)
+    public Task<IArtifactUpload> BeginWriteAsync(string path, CancellationToken cancellationToken, bool replace = false)
     {
         var final = Resolve(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(final)!);
         var temp = final + PartialMarker + Guid.NewGuid().ToString("N")[..8];
         var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-        return Task.FromResult<IArtifactUpload>(new Upload(stream, temp, final));
+        return Task.FromResult<IArtifactUpload>(new Upload(stream, temp, final, replace));
     }
 
     public Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken)
@@ -72,7 +72,7 @@ public sealed class LocalBackupStorage(IOptions<StorageOptions> options) : IBack
         return full;
     }
 
-    private sealed class Upload(FileStream stream, string temp, string final) : IArtifactUpload
+    private sealed class Upload(FileStream stream, string temp, string final, bool replace) : IArtifactUpload
     {
         private bool _committed;
 
@@ -83,7 +83,7 @@ public sealed class LocalBackupStorage(IOptions<StorageOptions> options) : IBack
             await stream.FlushAsync(cancellationToken);
             stream.Flush(flushToDisk: true);
             await stream.DisposeAsync();
-            File.Move(temp, final, overwrite: false);
+            File.Move(temp, final, overwrite: replace);
             _committed = true;
         }
 

@@ -1,25 +1,18 @@
+using BackupPortal.Web.Api;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace BackupPortal.Web.Pages;
 
-/// <summary>A placeholder home that shows whether the Api answers.</summary>
-public sealed class IndexModel(IHttpClientFactory clients) : PageModel
+/// <summary>Home: who is signed in (as the Api sees their token) and whether the Api is ready.</summary>
+public sealed class IndexModel(ApiClient api) : PageModel
 {
-    public string ApiUrl { get; private set; } = "";
+    public string ApiUrl => api.BaseAddress.ToString();
     public string ApiStatus { get; private set; } = "unknown";
+    public Me? Me { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var api = clients.CreateClient("api");
-        ApiUrl = api.BaseAddress!.ToString();
-        try
-        {
-            using var response = await api.GetAsync("health/ready", cancellationToken);
-            ApiStatus = response.IsSuccessStatusCode ? "ready" : $"not ready ({(int)response.StatusCode})";
-        }
-        catch (HttpRequestException e)
-        {
-            ApiStatus = $"unreachable ({e.Message})";
-        }
+        ApiStatus = await api.ReadinessAsync(cancellationToken);
+        if (User.Identity?.IsAuthenticated == true) Me = await api.MeAsync(cancellationToken);
     }
 }

@@ -20,6 +20,7 @@ internal sealed class BackupJobConfiguration : IEntityTypeConfiguration<BackupJo
         builder.HasIndex(j => j.CreatedAt);
         builder.HasIndex(j => new { j.SourceId, j.CreatedAt });
         builder.HasIndex(j => j.Status);
+        builder.HasIndex(j => new { j.ScheduleId, j.ScheduledFor }).IsUnique();
     }
 }
 

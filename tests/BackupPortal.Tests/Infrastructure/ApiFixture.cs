@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace BackupPortal.Tests.Infrastructure;
 
@@ -15,6 +16,11 @@ public sealed class ApiFixture : IAsyncLifetime
     public readonly string ClientSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
     public readonly string MasterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     public const string DemoPassword = "demo-Pa55word-never-logged";
+    public const string AdminPassword = "Admin-Pa55word-for-tests";
+    public readonly string ServiceRoleKey = "srk-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>Everything the Api logged, for tests that prove secrets never reach the log.</summary>
+    public CapturedLogs Logs { get; } = new();
 
     public PostgresCluster Cluster { get; private set; } = null!;
     public string StoragePath { get; } = Path.Combine(Path.GetTempPath(), "bp-test-storage-" + Guid.NewGuid().ToString("N")[..8]);
@@ -36,6 +42,7 @@ public sealed class ApiFixture : IAsyncLifetime
     public WebApplicationFactory<Program> CreateFactory(Dictionary<string, string?> extra) => new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
     {
         web.UseEnvironment("Development");
+        web.ConfigureLogging(logging => logging.AddProvider(Logs));
         web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Catalog"] = Cluster.ConnectionString("bp_catalog"),
@@ -45,23 +52,41 @@ public sealed class ApiFixture : IAsyncLifetime
             ["BACKUPPORTAL_CLIENT_SECRET"] = ClientSecret,
             ["PG_BIN_DIR"] = PostgresCluster.BinDir,
             ["Worker:PollInterval"] = "00:00:00.500",
+            ["SUPABASE_SERVICE_ROLE_KEY"] = ServiceRoleKey,
+            ["BACKUPPORTAL_ADMIN_PASSWORD"] = AdminPassword,
+            ["RateLimits:SignInPerMinute"] = "1000",
         }.Concat(extra).ToDictionary()));
     });
 
-    public async Task<HttpClient> AuthorizedClientAsync(WebApplicationFactory<Program> factory)
+    public Task<HttpClient> AuthorizedClientAsync(WebApplicationFactory<Program> factory) => AuthorizedClientAsync(factory, ClientId, ClientSecret);
+
+    public async Task<HttpClient> AuthorizedClientAsync(WebApplicationFactory<Program> factory, string clientId, string clientSecret)
     {
         var client = factory.CreateClient();
         var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
-            ["client_id"] = ClientId,
-            ["client_secret"] = ClientSecret,
+            ["client_id"] = clientId,
+            ["client_secret"] = clientSecret,
         }));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"Token request failed: {body}");
         var token = JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
+    }
+
+    private readonly Dictionary<string, HttpClient> _roleClients = [];
+
+    /// <summary>A client whose token carries the given role (created once through the Api).</summary>
+    public async Task<HttpClient> ClientWithRoleAsync(string role)
+    {
+        if (_roleClients.TryGetValue(role, out var existing)) return existing;
+        var created = await Client.PostAsJsonAsync("/api/v1/clients", new { clientId = $"tests-{role}", displayName = $"Tests ({role})", role });
+        var body = await created.Content.ReadAsStringAsync();
+        Assert.True(created.IsSuccessStatusCode, $"Creating a {role} client failed: {body}");
+        var secret = JsonDocument.Parse(body).RootElement.GetProperty("clientSecret").GetString()!;
+        return _roleClients[role] = await AuthorizedClientAsync(Factory, $"tests-{role}", secret);
     }
 
     public async Task DisposeAsync()

@@ -18,6 +18,7 @@ public sealed class Endpoint(BackupService backups) : Endpoint<Request, Response
     public override void Configure()
     {
         Get("backups/{id:guid}/contents");
+        Roles(Role.All);
         Description(b => b.Produces(404).Produces(409));
         Summary(s => s.Summary = "The schemas and tables in the backup's archive, for picking a partial restore.");
     }

@@ -28,6 +28,7 @@ public sealed class Endpoint(BackupService backups) : Endpoint<Request, BackupRe
     public override void Configure()
     {
         Post("backups");
+        Roles(Role.Operators);
         Description(b => b.Produces(400).Produces(404).Produces(422));
         Summary(s => s.Summary = "Queues a backup. It is verified automatically once completed.");
     }

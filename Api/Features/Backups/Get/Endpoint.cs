@@ -13,6 +13,7 @@ public sealed class Endpoint(BackupService backups) : Endpoint<Request, BackupDe
     public override void Configure()
     {
         Get("backups/{id:guid}");
+        Roles(Role.All);
         Description(b => b.Produces(404));
         Summary(s => s.Summary = "A backup job with its verification report, metrics and the row counts recorded at backup time.");
     }

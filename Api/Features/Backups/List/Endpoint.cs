@@ -34,6 +34,7 @@ public sealed class Endpoint(BackupService backups) : Endpoint<Request, Response
     public override void Configure()
     {
         Get("backups");
+        Roles(Role.All);
         Description(b => b.Produces(400));
         Summary(s => s.Summary = "Lists backup jobs, newest first.");
     }

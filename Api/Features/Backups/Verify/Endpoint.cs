@@ -13,6 +13,7 @@ public sealed class Endpoint(BackupService backups) : Endpoint<Request, BackupRe
     public override void Configure()
     {
         Post("backups/{id:guid}/verify");
+        Roles(Role.Operators);
         Description(b => b.Produces(404).Produces(409));
         Summary(s => s.Summary = "Queues a verification: checksum, decryption, archive contents, schema and a real restore with row counts.");
     }

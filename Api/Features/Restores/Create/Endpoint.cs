@@ -41,6 +41,7 @@ public sealed class Endpoint(RestoreService restores) : Endpoint<Request, Restor
     public override void Configure()
     {
         Post("restores");
+        Roles(Role.Admin);
         Description(b => b.Produces(400).Produces(404).Produces(409).Produces(422));
         Summary(s => s.Summary = "Queues a restore of a backup: the whole database (full) or selected tables (partial).");
     }

@@ -13,6 +13,7 @@ public sealed class Endpoint(RestoreService restores) : Endpoint<Request, Restor
     public override void Configure()
     {
         Get("restores/{id:guid}");
+        Roles(Role.All);
         Description(b => b.Produces(404));
     }
 

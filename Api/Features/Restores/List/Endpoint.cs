@@ -24,6 +24,7 @@ public sealed class Endpoint(RestoreService restores) : Endpoint<Request, List<R
     public override void Configure()
     {
         Get("restores");
+        Roles(Role.All);
         Summary(s => s.Summary = "Lists restore operations, newest first.");
     }
 

@@ -13,6 +13,7 @@ public sealed class Endpoint(SourceService sources) : Endpoint<Request, SourceRe
     public override void Configure()
     {
         Post("sources");
+        Roles(Role.Operators);
         Description(b => b.Produces(400).Produces(409));
         Summary(s => s.Summary = "Registers a database to protect. The password is stored encrypted and never returned.");
     }

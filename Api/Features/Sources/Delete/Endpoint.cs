@@ -13,6 +13,7 @@ public sealed class Endpoint(SourceService sources) : Endpoint<Request>
     public override void Configure()
     {
         Delete("sources/{id:guid}");
+        Roles(Role.Operators);
         Description(b => b.Produces(404).Produces(409));
     }
 

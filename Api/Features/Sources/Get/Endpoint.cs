@@ -13,6 +13,7 @@ public sealed class Endpoint(SourceService sources) : Endpoint<Request, SourceRe
     public override void Configure()
     {
         Get("sources/{id:guid}");
+        Roles(Role.All);
         Description(b => b.Produces(404));
     }
 

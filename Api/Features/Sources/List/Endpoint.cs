@@ -8,6 +8,7 @@ public sealed class Endpoint(SourceService sources) : EndpointWithoutRequest<Lis
     public override void Configure()
     {
         Get("sources");
+        Roles(Role.All);
         Summary(s => s.Summary = "Lists the databases BackupPortal protects.");
     }
 

@@ -13,6 +13,7 @@ public sealed class Endpoint(SourceService sources, SourceConnector connector) :
     public override void Configure()
     {
         Post("sources/{id:guid}/test");
+        Roles(Role.Operators);
         Description(b => b.Produces(404));
         Summary(s => s.Summary = "Connects to the source: server version, database size, and whether the local pg_dump can back it up.");
     }

@@ -15,6 +15,7 @@ public sealed class Endpoint(SourceService sources) : Endpoint<Request, SourceRe
     public override void Configure()
     {
         Put("sources/{id:guid}");
+        Roles(Role.Operators);
         Description(b => b.Produces(400).Produces(404).Produces(409));
     }
 
