@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests need (PostgreSQL 15 server binaries, the dotnet tools), builds, and runs every test.
+# Installs what the tests need (PostgreSQL 15 server binaries, Node.js and supabase-js, the dotnet tools), builds,
+# and runs every test.
 set -euo pipefail
 cd "$(dirname "$0")"
 PG_BIN_DIR=${PG_BIN_DIR:-/usr/lib/postgresql/15/bin}
@@ -11,6 +12,11 @@ fi
 id postgres >/dev/null 2>&1 || { echo "The postgres OS user is missing; install postgresql-15." >&2; exit 1; }
 command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (dotnet not found on PATH)." >&2; exit 1; }
 
+command -v node >/dev/null && command -v npm >/dev/null || {
+  echo "Installing Node.js (the supabase-js contract test runs on it)..."
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+}
+(cd tests/supabase-js && npm ci --no-audit --no-fund --loglevel=error)
 dotnet tool restore >/dev/null
 dotnet build BackupPortal.sln -c Release -nologo -v q
 log=$(mktemp)

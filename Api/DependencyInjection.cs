@@ -33,11 +33,12 @@ public static class DependencyInjection
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
         app.UseWhen(http => http.Request.Path.StartsWithSegments("/functions"), branch => branch.UseCors(FunctionsCors));
+        // Before authentication: OpenIddict answers failed sign-ins itself, and those must be audited too.
+        app.UseMiddleware<AuditMiddleware>();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
-        app.UseMiddleware<AuditMiddleware>();
         app.UseFastEndpoints(c =>
         {
             c.Endpoints.RoutePrefix = "api/v1";

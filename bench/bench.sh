@@ -54,7 +54,7 @@ except Exception as e: sys.exit(f"unexpected JSON ({e!r}): {text[:500]}")
 print("" if v is None else v)' "$1"
 }
 
-# api METHOD PATH [BODY] EXPECTED_STATUS: prints the response body; dies on any other status.
+# api METHOD PATH BODY EXPECTED_STATUS: prints the response body (BODY may be ""); dies on any other status.
 api() {
     local method=$1 path=$2 body=$3 expected=$4 out status
     out=$(mktemp)

@@ -44,8 +44,11 @@ public static class PortalAuth
                 foreach (var scope in new[] { "openid", "profile", "roles", "offline_access", "api" }) o.Scope.Add(scope);
                 o.TokenValidationParameters.NameClaimType = "name";
                 o.TokenValidationParameters.RoleClaimType = "role";
+                // Lax and only Secure over https, so sign-in also works on a plain-http loopback install.
                 o.CorrelationCookie.SameSite = SameSiteMode.Lax;
                 o.NonceCookie.SameSite = SameSiteMode.Lax;
+                o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.SignedOutRedirectUri = "/";
             });
         builder.Services.AddAuthorization();

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace BackupPortal.Tests.Infrastructure;
@@ -43,7 +42,8 @@ public sealed class ApiFixture : IAsyncLifetime
     {
         web.UseEnvironment("Development");
         web.ConfigureLogging(logging => logging.AddProvider(Logs));
-        web.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(new Dictionary<string, string?>
+        // UseSetting, unlike ConfigureAppConfiguration, is visible while Program registers its services.
+        var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Catalog"] = Cluster.ConnectionString("bp_catalog"),
             ["BACKUP_STORAGE_PATH"] = StoragePath,
@@ -55,7 +55,9 @@ public sealed class ApiFixture : IAsyncLifetime
             ["SUPABASE_SERVICE_ROLE_KEY"] = ServiceRoleKey,
             ["BACKUPPORTAL_ADMIN_PASSWORD"] = AdminPassword,
             ["RateLimits:SignInPerMinute"] = "1000",
-        }.Concat(extra).ToDictionary()));
+        };
+        foreach (var (key, value) in extra) settings[key] = value;
+        foreach (var (key, value) in settings) web.UseSetting(key, value);
     });
 
     public Task<HttpClient> AuthorizedClientAsync(WebApplicationFactory<Program> factory) => AuthorizedClientAsync(factory, ClientId, ClientSecret);

@@ -18,18 +18,11 @@ public sealed class MigrationScriptTests
             .UseOpenIddict()
             .Options);
         var expected = db.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
-        var path = Path.Combine(RepoRoot(), "migrations", "catalog.sql");
+        var path = Path.Combine(BackupPortal.Tests.Infrastructure.RepoPaths.Root, "migrations", "catalog.sql");
         Assert.True(File.Exists(path), "migrations/catalog.sql is missing: dotnet ef migrations script --idempotent --project migrations --startup-project migrations -o migrations/catalog.sql");
         Assert.True(Normalize(File.ReadAllText(path)) == Normalize(expected),
             "migrations/catalog.sql is stale: regenerate it with dotnet ef migrations script --idempotent --project migrations --startup-project migrations -o migrations/catalog.sql");
     }
 
     private static string Normalize(string sql) => string.Join('\n', sql.Replace("\r", "").Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0));
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "BackupPortal.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Cannot find the repository root (BackupPortal.sln) above the test binaries.");
-    }
 }

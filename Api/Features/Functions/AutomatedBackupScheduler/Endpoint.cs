@@ -56,7 +56,7 @@ public sealed class Endpoint(BackupService backups, ScheduleService schedules, V
         }
         catch (DomainException e)
         {
-            await Fail(e.StatusCode is 404 or 409 ? e.StatusCode : 400, e.Message, ct);
+            await Fail(e.StatusCode is 403 or 404 or 409 ? e.StatusCode : 400, e.Message, ct);
         }
     }
 
