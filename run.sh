@@ -32,10 +32,15 @@ if [ ! -f "$DATA/secrets.env" ]; then
 BACKUP_ENCRYPTION_KEY=$(openssl rand -base64 32)
 BACKUPPORTAL_CLIENT_ID=admin
 BACKUPPORTAL_CLIENT_SECRET=$(openssl rand -hex 24)
+BACKUPPORTAL_ADMIN_PASSWORD=Bp-$(openssl rand -hex 10)
+SUPABASE_SERVICE_ROLE_KEY=$(openssl rand -hex 32)
 PG_PASSWORD=$(openssl rand -hex 16)
 SECRETS
   umask 022
 fi
+# Keys added by later versions are appended to an existing secrets file.
+grep -q '^BACKUPPORTAL_ADMIN_PASSWORD=' "$DATA/secrets.env" || echo "BACKUPPORTAL_ADMIN_PASSWORD=Bp-$(openssl rand -hex 10)" >> "$DATA/secrets.env"
+grep -q '^SUPABASE_SERVICE_ROLE_KEY=' "$DATA/secrets.env" || echo "SUPABASE_SERVICE_ROLE_KEY=$(openssl rand -hex 32)" >> "$DATA/secrets.env"
 set -a; . "$DATA/secrets.env"; set +a
 
 if [ ! -f "$DATA/pg/PG_VERSION" ]; then
@@ -94,8 +99,10 @@ cat <<INFO
 
 BackupPortal is running.
   Api:      $API_URL   (Swagger UI: $API_URL/swagger)
-  Portal:   $PORTAL_URL
-  Client:   id $BACKUPPORTAL_CLIENT_ID, secret $BACKUPPORTAL_CLIENT_SECRET   (kept in .data/secrets.env)
+  Portal:   $PORTAL_URL   (sign in as admin / $BACKUPPORTAL_ADMIN_PASSWORD)
+  Client:   id $BACKUPPORTAL_CLIENT_ID, secret $BACKUPPORTAL_CLIENT_SECRET   (admin script client)
+  Function: $API_URL/functions/v1/automated-backup-scheduler with Bearer \$SUPABASE_SERVICE_ROLE_KEY (in .data/secrets.env)
+  Secrets:  .data/secrets.env (mode 600)
   Demo source: database 'demo' on 127.0.0.1:$PG_PORT, registered as source 'default'
   Logs:     .data/logs/ (Api, Web) and .data/postgres.log
 

@@ -16,6 +16,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -29,6 +30,8 @@ public static class DependencyInjection
     {
         var services = builder.Services;
         var config = builder.Configuration;
+        // Every catalog statement at Information floods the log and slows jobs, whatever appsettings is (or is not) found.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
 
         services.AddOptions<CatalogOptions>().BindConfiguration("Catalog")
             .Configure(o => o.ConnectionString = config.GetConnectionString("Catalog"))

@@ -66,6 +66,7 @@ public sealed class BackupVerifier(
                 hashRead ? $"SHA-256 of the stored artifact is {storedHash}; recorded {job.ChecksumSha256}." : "The artifact could not be read to its end.",
                 streamSeconds) { Figures = { ["computed"] = hashRead ? storedHash : null, ["recorded"] = job.ChecksumSha256, ["bytesRead"] = stored.BytesTransferred } });
             var plainHash = plain?.HashHex();
+            plain?.Dispose();
             checks.Add(new VerificationCheck("decryption", streamError is null && plainHash == details.PlaintextSha256,
                 streamError ?? $"Every chunk authenticated with key {job.KeyId}; the decrypted archive's SHA-256 matches the one taken at backup time.",
                 0) { Figures = { ["keyId"] = job.KeyId, ["plaintextBytes"] = plain?.BytesTransferred } });

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace BackupPortal.Infrastructure.Backups;
 
 /// <summary>
@@ -13,19 +15,26 @@ public static class StreamPump
     public static async Task<long> CopyAsync(Stream from, Stream? to, IEnumerable<Stream> tees, CancellationToken cancellationToken)
     {
         var listening = tees.ToList();
-        var buffer = new byte[BufferSize];
-        long total = 0;
-        int read;
-        while ((read = await from.ReadAsync(buffer, cancellationToken)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
         {
-            foreach (var tee in listening.ToList())
+            long total = 0;
+            int read;
+            while ((read = await from.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
             {
-                if (!await TryWriteAsync(tee, buffer.AsMemory(0, read), cancellationToken)) listening.Remove(tee);
+                foreach (var tee in listening.ToList())
+                {
+                    if (!await TryWriteAsync(tee, buffer.AsMemory(0, read), cancellationToken)) listening.Remove(tee);
+                }
+                if (to is not null) await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                total += read;
             }
-            if (to is not null) await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-            total += read;
+            return total;
         }
-        return total;
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>False once the reader has gone away; its exit code tells whether that was success.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
@@ -29,8 +30,8 @@ public sealed class DecryptingStream : Stream
         _chunkSize = chunkSize;
         _gcm = new AesGcm(dataKey, ArtifactFormat.TagSize);
         CryptographicOperations.ZeroMemory(dataKey);
-        _cipher = new byte[chunkSize + ArtifactFormat.TagSize];
-        _plain = new byte[chunkSize];
+        _cipher = ArrayPool<byte>.Shared.Rent(chunkSize + ArtifactFormat.TagSize);
+        _plain = ArrayPool<byte>.Shared.Rent(chunkSize);
     }
 
     public string KeyId { get; }
@@ -87,12 +88,18 @@ public sealed class DecryptingStream : Stream
         _plainLength = length;
     }
 
+    private bool _disposed;
+
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        // Twice would hand the pooled buffers back twice.
+        if (disposing && !_disposed)
         {
+            _disposed = true;
             _gcm.Dispose();
             _inner.Dispose();
+            ArrayPool<byte>.Shared.Return(_plain);
+            ArrayPool<byte>.Shared.Return(_cipher);
         }
         base.Dispose(disposing);
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
@@ -12,8 +13,9 @@ public sealed class EncryptingStream : Stream
     private readonly Stream _inner;
     private readonly AesGcm _gcm;
     private readonly byte[] _binding;
-    private readonly byte[] _plain = new byte[ArtifactFormat.ChunkSize];
-    private readonly byte[] _cipher = new byte[4 + ArtifactFormat.ChunkSize + ArtifactFormat.TagSize];
+    // Pooled: a backup runs two of these buffers for its whole length, and every job would otherwise add 2 MiB to the large-object heap.
+    private readonly byte[] _plain = ArrayPool<byte>.Shared.Rent(ArtifactFormat.ChunkSize);
+    private readonly byte[] _cipher = ArrayPool<byte>.Shared.Rent(4 + ArtifactFormat.ChunkSize + ArtifactFormat.TagSize);
     private int _filled;
     private long _index;
     private bool _finished;
@@ -36,11 +38,11 @@ public sealed class EncryptingStream : Stream
     {
         while (!buffer.IsEmpty)
         {
-            if (_filled == _plain.Length)
+            if (_filled == ArtifactFormat.ChunkSize)
             {
                 await _inner.WriteAsync(Seal(final: false), cancellationToken);
             }
-            var take = Math.Min(buffer.Length, _plain.Length - _filled);
+            var take = Math.Min(buffer.Length, ArtifactFormat.ChunkSize - _filled);
             buffer[..take].CopyTo(_plain.AsMemory(_filled));
             _filled += take;
             buffer = buffer[take..];
@@ -75,9 +77,18 @@ public sealed class EncryptingStream : Stream
         return _cipher.AsMemory(0, length);
     }
 
+    private bool _disposed;
+
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _gcm.Dispose();
+        // Twice would hand the pooled buffers back twice.
+        if (disposing && !_disposed)
+        {
+            _disposed = true;
+            _gcm.Dispose();
+            ArrayPool<byte>.Shared.Return(_plain);
+            ArrayPool<byte>.Shared.Return(_cipher);
+        }
         base.Dispose(disposing);
     }
 

@@ -44,12 +44,15 @@ public sealed class RestoreRunner(
             var tables = operation.RestoreType == RestoreType.Partial
                 ? details.Tables.Where(t => operation.Tables.Contains(t.QualifiedName)).ToList()
                 : details.Tables;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var bytes = operation.RestoreType == RestoreType.Partial
                 ? await RestoreTablesAsync(backup, server, exists, tables, operation.NoOwner, cancellationToken)
                 : await RestoreDatabaseAsync(backup, server, exists, operation.NoOwner, cancellationToken);
+            var restoreSeconds = clock.Elapsed.TotalSeconds;
             var counts = await DatabaseAdmin.CompareCountsAsync(server, tables, backup.BackupType == BackupType.SchemaOnly, cancellationToken);
             operation.Complete(bytes, counts);
-            logger.LogInformation("Restore {RestoreId} into {Database}: {Status}", operation.Id, operation.TargetDatabase, operation.Status);
+            logger.LogInformation("Restore {RestoreId} into {Database}: {Status} ({Bytes} bytes restored in {RestoreSeconds:F1} s, row counts checked in {CountSeconds:F1} s)",
+                operation.Id, operation.TargetDatabase, operation.Status, bytes, restoreSeconds, clock.Elapsed.TotalSeconds - restoreSeconds);
         }
         catch (Exception e) when (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
         {
