@@ -18,7 +18,8 @@ public static class DependencyInjection
         builder.AddAuth();
         builder.AddHardening();
         builder.Services.AddCors(o => o.AddPolicy(FunctionsCors, p => p.AllowAnyOrigin().AllowAnyHeader().WithMethods("POST", "OPTIONS")));
-        builder.Services.AddFastEndpoints();
+        // Only this assembly holds endpoints and validators; scanning every loaded assembly costs startup time and memory.
+        builder.Services.AddFastEndpoints(o => { o.DisableAutoDiscovery = true; o.Assemblies = [typeof(DependencyInjection).Assembly]; });
         builder.Services.AddApiDocs();
         builder.Services.AddHealthChecks().AddCheck<CatalogHealthCheck>("catalog").AddCheck<StorageHealthCheck>("storage");
         return builder;

@@ -33,7 +33,7 @@ public static class AuthSetup
                     .SetEndSessionEndpointUris("connect/logout");
                 o.AllowClientCredentialsFlow().AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange().AllowRefreshTokenFlow();
                 o.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Roles, Scopes.OfflineAccess, ApiScope);
-                o.SetAccessTokenLifetime(TimeSpan.FromHours(1));
+                o.SetAccessTokenLifetime(builder.Configuration.GetValue("Tokens:AccessTokenLifetime", TimeSpan.FromHours(1)));
                 o.SetRefreshTokenLifetime(TimeSpan.FromDays(14));
                 o.AddEncryptionKey(DerivedKey(masterKey, "token encryption"));
                 o.AddSigningKey(DerivedSigningKey(masterKey));

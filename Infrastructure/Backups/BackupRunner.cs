@@ -75,7 +75,7 @@ public sealed class BackupRunner(
             await StreamPump.CopyAsync(dump.Stdout, plain, [toc.Stdin], cancellationToken);
             await StreamPump.CloseQuietlyAsync(toc.Stdin);
             await dump.EnsureSuccessAsync(cancellationToken);
-            await encrypted.FinishAsync(cancellationToken);
+            encrypted.Finish();
             var tables = await tablesTask;
             await snapshot.CommitAsync(cancellationToken);
 

@@ -12,21 +12,26 @@ public static class StreamPump
 {
     private const int BufferSize = 1 << 20;
 
-    public static async Task<long> CopyAsync(Stream from, Stream? to, IEnumerable<Stream> tees, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs on a thread of its own with blocking reads and writes: a tool writes its pipe a few kilobytes at a time,
+    /// and tens of thousands of async hops per gigabyte would cost more CPU than the hashing and encryption together.
+    /// Cancelling stops at the next buffer; killing the tool ends a blocked read or write at once.
+    /// </summary>
+    public static Task<long> CopyAsync(Stream from, Stream? to, IEnumerable<Stream> tees, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(() => Copy(from, to, [.. tees], cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private static long Copy(Stream from, Stream? to, List<Stream> listening, CancellationToken cancellationToken)
     {
-        var listening = tees.ToList();
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
             long total = 0;
             int read;
-            while ((read = await from.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+            while ((read = from.Read(buffer, 0, BufferSize)) > 0)
             {
-                foreach (var tee in listening.ToList())
-                {
-                    if (!await TryWriteAsync(tee, buffer.AsMemory(0, read), cancellationToken)) listening.Remove(tee);
-                }
-                if (to is not null) await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
+                listening.RemoveAll(tee => !TryWrite(tee, buffer.AsSpan(0, read)));
+                to?.Write(buffer, 0, read);
                 total += read;
             }
             return total;
@@ -38,11 +43,11 @@ public static class StreamPump
     }
 
     /// <summary>False once the reader has gone away; its exit code tells whether that was success.</summary>
-    private static async Task<bool> TryWriteAsync(Stream tee, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    private static bool TryWrite(Stream tee, ReadOnlySpan<byte> data)
     {
         try
         {
-            await tee.WriteAsync(data, cancellationToken);
+            tee.Write(data);
             return true;
         }
         catch (IOException)

@@ -6,19 +6,20 @@ namespace BackupPortal.Infrastructure.Crypto;
 
 /// <summary>
 /// Write-only stream that encrypts into <see cref="ArtifactFormat"/> chunks. A full chunk is held back until more data
-/// arrives, so the chunk written by <see cref="FinishAsync"/> is always marked final.
+/// arrives, so the chunk written by <see cref="Finish"/> is always marked final. Synchronous, like the pump that feeds it.
 /// </summary>
 public sealed class EncryptingStream : Stream
 {
     private readonly Stream _inner;
     private readonly AesGcm _gcm;
     private readonly byte[] _binding;
-    // Pooled: a backup runs two of these buffers for its whole length, and every job would otherwise add 2 MiB to the large-object heap.
+    // Pooled: a backup holds these two buffers for its whole length; new ones would land on the large-object heap each job.
     private readonly byte[] _plain = ArrayPool<byte>.Shared.Rent(ArtifactFormat.ChunkSize);
     private readonly byte[] _cipher = ArrayPool<byte>.Shared.Rent(4 + ArtifactFormat.ChunkSize + ArtifactFormat.TagSize);
     private int _filled;
     private long _index;
     private bool _finished;
+    private bool _disposed;
 
     public EncryptingStream(Stream inner, MasterKeyRing keys)
     {
@@ -34,36 +35,30 @@ public sealed class EncryptingStream : Stream
 
     public string KeyId { get; }
 
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public override void Write(ReadOnlySpan<byte> buffer)
     {
         while (!buffer.IsEmpty)
         {
-            if (_filled == ArtifactFormat.ChunkSize)
-            {
-                await _inner.WriteAsync(Seal(final: false), cancellationToken);
-            }
+            if (_filled == ArtifactFormat.ChunkSize) Seal(final: false);
             var take = Math.Min(buffer.Length, ArtifactFormat.ChunkSize - _filled);
-            buffer[..take].CopyTo(_plain.AsMemory(_filled));
+            buffer[..take].CopyTo(_plain.AsSpan(_filled));
             _filled += take;
             buffer = buffer[take..];
         }
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     /// <summary>Writes the final chunk. Without it a reader reports the artifact as truncated.</summary>
-    public async Task FinishAsync(CancellationToken cancellationToken)
+    public void Finish()
     {
         if (_finished) return;
-        await _inner.WriteAsync(Seal(final: true), cancellationToken);
-        await _inner.FlushAsync(cancellationToken);
+        Seal(final: true);
+        _inner.Flush();
         _finished = true;
     }
 
-    private ReadOnlyMemory<byte> Seal(bool final)
+    private void Seal(bool final)
     {
         Span<byte> nonce = stackalloc byte[ArtifactFormat.NonceSize];
         Span<byte> aad = stackalloc byte[ArtifactFormat.AadSize];
@@ -71,13 +66,10 @@ public sealed class EncryptingStream : Stream
         ArtifactFormat.ChunkAad(aad, _binding, _index, final);
         BinaryPrimitives.WriteUInt32BigEndian(_cipher, (uint)_filled | (final ? ArtifactFormat.FinalFlag : 0));
         _gcm.Encrypt(nonce, _plain.AsSpan(0, _filled), _cipher.AsSpan(4, _filled), _cipher.AsSpan(4 + _filled, ArtifactFormat.TagSize), aad);
-        var length = 4 + _filled + ArtifactFormat.TagSize;
+        _inner.Write(_cipher, 0, 4 + _filled + ArtifactFormat.TagSize);
         _filled = 0;
         _index++;
-        return _cipher.AsMemory(0, length);
     }
-
-    private bool _disposed;
 
     protected override void Dispose(bool disposing)
     {
@@ -98,7 +90,6 @@ public sealed class EncryptingStream : Stream
     public override long Length => throw new NotSupportedException();
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
     public override void Flush() { }
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();

@@ -11,32 +11,25 @@ public sealed class HashingStream(Stream inner, bool leaveOpen = false) : Stream
 
     public string HashHex() => Convert.ToHexStringLower(_hash.GetCurrentHash());
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override int Read(Span<byte> buffer)
     {
-        var read = await inner.ReadAsync(buffer, cancellationToken);
-        _hash.AppendData(buffer.Span[..read]);
+        var read = inner.Read(buffer);
+        _hash.AppendData(buffer[..read]);
         BytesTransferred += read;
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public override void Write(ReadOnlySpan<byte> buffer)
     {
-        _hash.AppendData(buffer.Span);
+        _hash.AppendData(buffer);
         BytesTransferred += buffer.Length;
-        await inner.WriteAsync(buffer, cancellationToken);
+        inner.Write(buffer);
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
     public override void Flush() => inner.Flush();
 
     protected override void Dispose(bool disposing)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -27,6 +28,7 @@ public static class PortalAuth
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
+                o.Events.OnValidatePrincipal = TokenRefresher.ValidateAsync;
             })
             .AddOpenIdConnect(o =>
             {
@@ -58,8 +60,13 @@ public static class PortalAuth
     {
         app.MapGet("/account/signin", (string? returnUrl) =>
             Results.Challenge(new AuthenticationProperties { RedirectUri = IsLocal(returnUrl) ? returnUrl : "/" }));
-        app.MapPost("/account/signout", () => Results.SignOut(new AuthenticationProperties { RedirectUri = "/" },
-            [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]));
+        app.MapPost("/account/signout", async (HttpContext http, IAntiforgery antiforgery) =>
+        {
+            // No form is bound here, so nothing else would check the token.
+            if (!await antiforgery.IsRequestValidAsync(http)) return Results.BadRequest();
+            return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" },
+                [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]);
+        });
     }
 
     private static bool IsLocal(string? url) => !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//");

@@ -28,9 +28,20 @@ public sealed partial class PortalLoginTests(ApiFixture fixture) : IAsyncLifetim
         var home = await SignInAsync(browser, "admin", ApiFixture.AdminPassword);
         Assert.Contains("Signed in as <strong>admin</strong> with the role <strong>admin</strong>", home);
 
-        // The session survives; signing out ends it.
+        // The access token lives 2 minutes, inside the portal's refresh margin: the next page renews it with the refresh token.
         var again = await browser.GetStringAsync(_stack.WebUrl + "/");
-        Assert.Contains("Signed in as", again);
+        Assert.Contains("Signed in as <strong>admin</strong>", again);
+        Assert.True(await fixture.Cluster.ScalarAsync<long>("bp_catalog_live",
+            "select count(*) from audit_log where action = 'POST /connect/token' and actor = 'admin' and outcome = 'success' and summary like '%refresh_token%'") >= 1,
+            "the portal should have refreshed its access token");
+
+        // Signing out needs the form's antiforgery token, and ends the session.
+        var forged = await browser.PostAsync(_stack.WebUrl + "/account/signout", new FormUrlEncodedContent([]));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        var fields = HiddenField().Matches(again).ToDictionary(m => WebUtility.HtmlDecode(m.Groups[1].Value), m => WebUtility.HtmlDecode(m.Groups[2].Value));
+        var signedOut = await browser.PostAsync(_stack.WebUrl + "/account/signout", new FormUrlEncodedContent(fields));
+        Assert.True(signedOut.IsSuccessStatusCode, $"Sign-out ended with {(int)signedOut.StatusCode} at {signedOut.RequestMessage?.RequestUri}");
+        Assert.DoesNotContain("Signed in as", await browser.GetStringAsync(_stack.WebUrl + "/"));
     }
 
     [Fact]
@@ -41,6 +52,9 @@ public sealed partial class PortalLoginTests(ApiFixture fixture) : IAsyncLifetim
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
         using var browser = LiveStack.Browser();
+        var forged = await browser.PostAsync(_stack.ApiUrl + "/account/login",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["userName"] = "lockme", ["password"] = "Lockme-Pa55word!" }));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
         for (var attempt = 1; attempt <= 5; attempt++)
         {
             var page = await SubmitLoginAsync(browser, "lockme", "wrong-password");
@@ -93,6 +107,6 @@ public sealed partial class PortalLoginTests(ApiFixture fixture) : IAsyncLifetim
         return await browser.PostAsync(_stack.ApiUrl + "/account/login", new FormUrlEncodedContent(fields));
     }
 
-    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">")]
+    [GeneratedRegex("<input(?=[^>]*type=\"hidden\")[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"")]
     private static partial Regex HiddenField();
 }

@@ -9,17 +9,17 @@ public sealed class ArtifactEncryptionTests
     private static readonly string Key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private readonly MasterKeyRing _keys = new(Options.Create(new EncryptionOptions { Key = Key }));
 
-    private async Task<byte[]> EncryptAsync(byte[] plain, bool finish = true)
+    private Task<byte[]> EncryptAsync(byte[] plain, bool finish = true)
     {
         var output = new MemoryStream();
-        await using (var encrypting = new EncryptingStream(output, _keys))
+        using (var encrypting = new EncryptingStream(output, _keys))
         {
             // Odd write sizes cross chunk boundaries.
             for (var offset = 0; offset < plain.Length; offset += 70_001)
-                await encrypting.WriteAsync(plain.AsMemory(offset, Math.Min(70_001, plain.Length - offset)));
-            if (finish) await encrypting.FinishAsync(CancellationToken.None);
+                encrypting.Write(plain.AsSpan(offset, Math.Min(70_001, plain.Length - offset)));
+            if (finish) encrypting.Finish();
         }
-        return output.ToArray();
+        return Task.FromResult(output.ToArray());
     }
 
     private async Task<byte[]> DecryptAsync(byte[] stored, MasterKeyRing? keys = null)
