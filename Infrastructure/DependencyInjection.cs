@@ -84,6 +84,8 @@ public static class DependencyInjection
         services.AddScoped<UserService>();
         services.AddScoped<ClientService>();
         services.AddTransient<TokenPruning>();
+        services.AddTransient<ScheduleTicker>();
+        services.AddOptions<SchedulerOptions>().BindConfiguration("Scheduler");
         services.AddScheduler();
 
         services.AddIdentityCore<AppUser>(o =>
@@ -110,7 +112,12 @@ public static class DependencyInjection
     /// <summary>Recurring maintenance on Coravel's scheduler.</summary>
     public static IHost UseInfrastructure(this IHost host)
     {
-        host.Services.UseScheduler(s => s.Schedule<TokenPruning>().Hourly().PreventOverlapping(nameof(TokenPruning)));
+        var firesSchedules = host.Services.GetRequiredService<IOptions<SchedulerOptions>>().Value.Enabled;
+        host.Services.UseScheduler(s =>
+        {
+            s.Schedule<TokenPruning>().Hourly().PreventOverlapping(nameof(TokenPruning));
+            if (firesSchedules) s.Schedule<ScheduleTicker>().EveryFiveSeconds().PreventOverlapping(nameof(ScheduleTicker));
+        });
         return host;
     }
 }

@@ -1,5 +1,6 @@
 using BackupPortal.Domain.Backups;
 using BackupPortal.Domain.Common;
+using BackupPortal.Domain.Schedules;
 using BackupPortal.Infrastructure.Catalog;
 using BackupPortal.Infrastructure.Jobs;
 using Microsoft.EntityFrameworkCore;
@@ -12,8 +13,7 @@ public sealed record PagedList<T>(List<T> Items, int Page, int PageSize, int Tot
 
 public sealed class BackupService(CatalogDbContext db, JobSignal signal)
 {
-    public async Task<BackupJob> QueueAsync(
-        Guid sourceId, BackupType type, Guid? scheduleId, string requestedBy, CancellationToken cancellationToken, DateTimeOffset? scheduledFor = null)
+    public async Task<BackupJob> QueueAsync(Guid sourceId, BackupType type, Guid? scheduleId, string requestedBy, CancellationToken cancellationToken)
     {
         var source = await db.Sources.FindAsync([sourceId], cancellationToken)
             ?? throw new DomainException($"No source with id {sourceId}.", "sourceId", 404);
@@ -30,13 +30,47 @@ public sealed class BackupService(CatalogDbContext db, JobSignal signal)
             DatabaseName = source.DatabaseName,
             BackupType = type,
             ScheduleId = scheduleId,
-            ScheduledFor = scheduledFor,
-            Trigger = scheduledFor is null ? BackupTrigger.Manual : BackupTrigger.Schedule,
+            Trigger = BackupTrigger.Manual,
             RequestedBy = requestedBy,
         };
         db.BackupJobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
         signal.Notify();
+        return job;
+    }
+
+    /// <summary>
+    /// The job of one schedule occurrence, unique per (schedule, occurrence). It is queued even for a type the source
+    /// cannot take yet, so the run fails with its reason on record; while an earlier run is still going it is recorded
+    /// as skipped (cancelled, with the reason) instead of stacking up.
+    /// </summary>
+    public async Task<BackupJob> QueueScheduledAsync(
+        BackupSchedule schedule, DateTimeOffset occurrence, string requestedBy, Guid? skippedBecauseOf, CancellationToken cancellationToken)
+    {
+        var source = await db.Sources.FindAsync([schedule.SourceId], cancellationToken)
+            ?? throw new DomainException($"No source with id {schedule.SourceId}.", "sourceId", 404);
+        var job = new BackupJob
+        {
+            SourceId = source.Id,
+            DatabaseName = source.DatabaseName,
+            BackupType = schedule.BackupType,
+            ScheduleId = schedule.Id,
+            ScheduledFor = occurrence,
+            Trigger = BackupTrigger.Schedule,
+            RequestedBy = requestedBy,
+        };
+        if (skippedBecauseOf is { } previous)
+        {
+            job.Status = JobStatus.Cancelled;
+            job.CompletedAt = DateTimeOffset.UtcNow;
+            job.ErrorMessage = $"Skipped: the previous run of this schedule (backup {previous}) was still going.";
+        }
+        else if (!source.Enabled)
+        {
+            job.Fail($"Source '{source.Name}' is disabled.");
+        }
+        db.BackupJobs.Add(job);
+        await db.SaveChangesAsync(cancellationToken);
         return job;
     }
 

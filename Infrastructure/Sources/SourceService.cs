@@ -10,7 +10,7 @@ namespace BackupPortal.Infrastructure.Sources;
 /// <summary>What a client may set on a source. A null password leaves the stored one as it is.</summary>
 public sealed record SourceInput(string Name, string Host, int Port, string Database, string Username, string? Password, string SslMode, bool Enabled);
 
-public sealed class SourceService(CatalogDbContext db, SecretProtector secrets)
+public sealed class SourceService(CatalogDbContext db, SecretProtector secrets, Schedules.ScheduleService schedules)
 {
     public Task<List<Source>> ListAsync(CancellationToken cancellationToken) =>
         db.Sources.AsNoTracking().OrderBy(s => s.Name).ToListAsync(cancellationToken);
@@ -25,6 +25,7 @@ public sealed class SourceService(CatalogDbContext db, SecretProtector secrets)
         Apply(source, input);
         db.Sources.Add(source);
         await db.SaveChangesAsync(cancellationToken);
+        await schedules.AddDefaultsAsync(source.Id, cancellationToken);
         return source;
     }
 

@@ -55,6 +55,8 @@ public sealed class ApiFixture : IAsyncLifetime
             ["SUPABASE_SERVICE_ROLE_KEY"] = ServiceRoleKey,
             ["BACKUPPORTAL_ADMIN_PASSWORD"] = AdminPassword,
             ["RateLimits:SignInPerMinute"] = "1000",
+            // Tests fire schedules on purpose (run_due_schedules); a ticker firing the defaults mid-test would only add noise.
+            ["Scheduler:Enabled"] = "false",
         };
         foreach (var (key, value) in extra) settings[key] = value;
         foreach (var (key, value) in settings) web.UseSetting(key, value);

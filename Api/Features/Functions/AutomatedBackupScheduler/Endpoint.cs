@@ -66,7 +66,7 @@ public sealed class Endpoint(BackupService backups, ScheduleService schedules, V
         {
             case "create_backup":
                 RequireOperator();
-                var schedule = await schedules.GetAsync(Required(req.ScheduleId, "scheduleId"), ct);
+                var schedule = await schedules.FindForFieldAsync(Required(req.ScheduleId, "scheduleId"), "scheduleId", ct);
                 var type = req.BackupType is null ? schedule.BackupType
                     : Enums.ParseOrNull<BackupType>(req.BackupType) ?? throw new DomainException($"backupType '{req.BackupType}' is unknown; use one of: {Enums.Names<BackupType>()}.", "backupType", 400);
                 var job = await backups.QueueAsync(schedule.SourceId, type, schedule.Id, User.Actor(), ct);

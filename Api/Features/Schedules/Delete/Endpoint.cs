@@ -1,0 +1,25 @@
+using BackupPortal.Infrastructure.Schedules;
+using FastEndpoints;
+
+namespace BackupPortal.Api.Features.Schedules.Delete;
+
+public sealed class Request
+{
+    public Guid Id { get; set; }
+}
+
+public sealed class Endpoint(ScheduleService schedules) : Endpoint<Request>
+{
+    public override void Configure()
+    {
+        Delete("schedules/{id:guid}");
+        Roles(Role.Operators);
+        Description(b => b.Produces(404));
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct)
+    {
+        await schedules.DeleteAsync(req.Id, ct);
+        await Send.NoContentAsync(ct);
+    }
+}

@@ -1,0 +1,22 @@
+using BackupPortal.Infrastructure.Schedules;
+using FastEndpoints;
+
+namespace BackupPortal.Api.Features.Schedules.Pause;
+
+public sealed class Request
+{
+    public Guid Id { get; set; }
+}
+
+public sealed class Endpoint(ScheduleService schedules) : Endpoint<Request, ScheduleResponse>
+{
+    public override void Configure()
+    {
+        Post("schedules/{id:guid}/pause");
+        Roles(Role.Operators);
+        Description(b => b.Produces(404));
+    }
+
+    public override async Task HandleAsync(Request req, CancellationToken ct) =>
+        await Send.OkAsync(ScheduleResponse.From(await schedules.SetActiveAsync(req.Id, active: false, ct)), ct);
+}

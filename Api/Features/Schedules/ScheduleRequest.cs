@@ -1,0 +1,47 @@
+using BackupPortal.Domain.Backups;
+using BackupPortal.Infrastructure.Schedules;
+using FluentValidation;
+
+namespace BackupPortal.Api.Features.Schedules;
+
+public class ScheduleRequest
+{
+    public string Name { get; set; } = "";
+    public Guid SourceId { get; set; }
+    public string BackupType { get; set; } = "full";
+    public string CronExpression { get; set; } = "";
+    public string TimeZone { get; set; } = "UTC";
+    public bool IsActive { get; set; } = true;
+    public int RetentionDays { get; set; } = 30;
+
+    public ScheduleInput ToInput() =>
+        new(Name.Trim(), SourceId, Enums.ParseOrNull<BackupType>(BackupType)!.Value, CronExpression, TimeZone, IsActive, RetentionDays);
+}
+
+public static class ScheduleRules
+{
+    public static void ValidCron<T>(this AbstractValidator<T> validator, Func<T, string> cron, Func<T, string> zone)
+    {
+        validator.RuleFor(r => cron(r)).Custom((value, context) =>
+        {
+            if (CronRules.CronError(value) is { } error) context.AddFailure("cronExpression", error);
+        });
+        validator.RuleFor(r => zone(r)).Custom((value, context) =>
+        {
+            if (CronRules.TimeZoneError(value) is { } error) context.AddFailure("timeZone", error);
+        });
+    }
+}
+
+public abstract class ScheduleRequestValidator<T> : FastEndpoints.Validator<T> where T : ScheduleRequest
+{
+    protected ScheduleRequestValidator()
+    {
+        RuleFor(r => r.Name).NotEmpty().MaximumLength(100);
+        RuleFor(r => r.SourceId).NotEmpty();
+        RuleFor(r => r.BackupType).Must(t => Enums.TryParse<BackupType>(t, out _))
+            .WithMessage(r => $"backupType '{r.BackupType}' is unknown; use one of: {Enums.Names<BackupType>()}.");
+        RuleFor(r => r.RetentionDays).InclusiveBetween(1, 36500);
+        this.ValidCron(r => r.CronExpression, r => r.TimeZone);
+    }
+}
