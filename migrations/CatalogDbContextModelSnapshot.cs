@@ -107,6 +107,15 @@ namespace BackupPortal.Migrations.Migrations
                         .HasColumnType("text")
                         .HasColumnName("backup_type");
 
+                    b.Property<DateTimeOffset?>("CancelRequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancel_requested_at");
+
+                    b.Property<string>("CancelRequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("cancel_requested_by");
+
                     b.Property<string>("ChecksumSha256")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
@@ -134,6 +143,10 @@ namespace BackupPortal.Migrations.Migrations
                         .HasColumnType("text")
                         .HasColumnName("error_message");
 
+                    b.Property<long?>("EstimatedBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("estimated_bytes");
+
                     b.Property<long?>("FileSizeBytes")
                         .HasColumnType("bigint")
                         .HasColumnName("file_size_bytes");
@@ -141,6 +154,22 @@ namespace BackupPortal.Migrations.Migrations
                     b.Property<string>("KeyId")
                         .HasColumnType("text")
                         .HasColumnName("key_id");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<long?>("ProgressBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("progress_bytes");
+
+                    b.Property<int?>("ProgressTablesDone")
+                        .HasColumnType("integer")
+                        .HasColumnName("progress_tables_done");
+
+                    b.Property<int?>("ProgressTablesTotal")
+                        .HasColumnType("integer")
+                        .HasColumnName("progress_tables_total");
 
                     b.Property<string>("RequestedBy")
                         .IsRequired()
@@ -194,11 +223,21 @@ namespace BackupPortal.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("verifying_since");
 
+                    b.Property<string>("WorkerId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("worker_id");
+
                     b.HasKey("Id")
                         .HasName("pk_backup_jobs");
 
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_backup_jobs_created_at");
+
+                    b.HasIndex("SourceId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_backup_jobs_one_running_per_source")
+                        .HasFilter("status = 'running' AND trigger <> 'safety'");
 
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_backup_jobs_status");
@@ -268,6 +307,14 @@ namespace BackupPortal.Migrations.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("bytes_restored");
 
+                    b.Property<DateTimeOffset?>("CancelRequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancel_requested_at");
+
+                    b.Property<string>("CancelRequestedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("cancel_requested_by");
+
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_at");
@@ -284,6 +331,10 @@ namespace BackupPortal.Migrations.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("force");
 
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
                     b.Property<bool>("NoOwner")
                         .HasColumnType("boolean")
                         .HasColumnName("no_owner");
@@ -291,6 +342,10 @@ namespace BackupPortal.Migrations.Migrations
                     b.Property<bool>("Overwrite")
                         .HasColumnType("boolean")
                         .HasColumnName("overwrite");
+
+                    b.Property<long?>("ProgressBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("progress_bytes");
 
                     b.Property<string>("Reason")
                         .IsRequired()
@@ -340,6 +395,10 @@ namespace BackupPortal.Migrations.Migrations
                     b.Property<Guid>("TargetSourceId")
                         .HasColumnType("uuid")
                         .HasColumnName("target_source_id");
+
+                    b.Property<string>("WorkerId")
+                        .HasColumnType("text")
+                        .HasColumnName("worker_id");
 
                     b.HasKey("Id")
                         .HasName("pk_restore_operations");

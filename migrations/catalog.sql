@@ -577,3 +577,112 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
+    ALTER TABLE restore_operations ADD cancel_requested_at timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
+    ALTER TABLE restore_operations ADD cancel_requested_by text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
+    ALTER TABLE restore_operations ADD lease_expires_at timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
+    ALTER TABLE restore_operations ADD progress_bytes bigint;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
+    ALTER TABLE restore_operations ADD worker_id text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
+    ALTER TABLE backup_jobs ADD cancel_requested_at timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
+    ALTER TABLE backup_jobs ADD cancel_requested_by character varying(200);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
+    ALTER TABLE backup_jobs ADD estimated_bytes bigint;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
+    ALTER TABLE backup_jobs ADD lease_expires_at timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
+    ALTER TABLE backup_jobs ADD progress_bytes bigint;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
+    ALTER TABLE backup_jobs ADD progress_tables_done integer;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
+    ALTER TABLE backup_jobs ADD progress_tables_total integer;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
+    ALTER TABLE backup_jobs ADD worker_id character varying(100);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
+    CREATE UNIQUE INDEX ix_backup_jobs_one_running_per_source ON backup_jobs (source_id) WHERE status = 'running' AND trigger <> 'safety';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261125164719_JobLeasesProgressCancel', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -41,6 +41,19 @@ public sealed class BackupJob
     /// <summary>Set while a worker verifies the job, so two workers never verify it twice.</summary>
     public DateTimeOffset? VerifyingSince { get; set; }
 
+    /// <summary>The worker running the job and until when its lease holds; an expired lease means the worker died.</summary>
+    public string? WorkerId { get; set; }
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
+
+    public DateTimeOffset? CancelRequestedAt { get; set; }
+    public string? CancelRequestedBy { get; set; }
+
+    /// <summary>Progress while running: dump bytes so far, tables dumped of how many, and the size expected.</summary>
+    public long? ProgressBytes { get; set; }
+    public int? ProgressTablesDone { get; set; }
+    public int? ProgressTablesTotal { get; set; }
+    public long? EstimatedBytes { get; set; }
+
     public void Start()
     {
         Status = JobStatus.Running;
@@ -57,6 +70,13 @@ public sealed class BackupJob
         Details = details;
         CompletedAt = DateTimeOffset.UtcNow;
         VerificationStatus = VerificationStatus.Pending;
+    }
+
+    public void Cancel(string reason)
+    {
+        Status = JobStatus.Cancelled;
+        ErrorMessage = reason;
+        CompletedAt = DateTimeOffset.UtcNow;
     }
 
     public void Fail(string error)

@@ -32,6 +32,13 @@ public sealed class RestoreOperation
     public long? BytesRestored { get; set; }
     public List<TableComparison> RowCounts { get; set; } = [];
 
+    /// <summary>The worker running the restore and until when its lease holds; an expired lease means the worker died.</summary>
+    public string? WorkerId { get; set; }
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
+    public DateTimeOffset? CancelRequestedAt { get; set; }
+    public string? CancelRequestedBy { get; set; }
+    public long? ProgressBytes { get; set; }
+
     public void Start()
     {
         Status = RestoreStatus.Running;
@@ -51,6 +58,13 @@ public sealed class RestoreOperation
         }
         Status = RestoreStatus.Failed;
         ErrorMessage = $"Row counts differ from the backup for: {string.Join(", ", mismatched)}.";
+    }
+
+    public void Cancel(string reason)
+    {
+        Status = RestoreStatus.Cancelled;
+        ErrorMessage = reason;
+        CompletedAt = DateTimeOffset.UtcNow;
     }
 
     public void Fail(string error)

@@ -4,9 +4,11 @@ using BackupPortal.Domain.Backups;
 using BackupPortal.Domain.Sources;
 using BackupPortal.Infrastructure.Catalog;
 using BackupPortal.Infrastructure.Crypto;
+using BackupPortal.Infrastructure.Jobs;
 using BackupPortal.Infrastructure.PgTools;
 using BackupPortal.Infrastructure.Sources;
 using BackupPortal.Infrastructure.Storage;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -21,27 +23,36 @@ public sealed class BackupRunner(
     CatalogDbContext db, SourceConnector connector, PgToolbox tools, IBackupStorage storage, MasterKeyRing keys,
     ILogger<BackupRunner> logger)
 {
-    public async Task RunAsync(BackupJob job, CancellationToken cancellationToken)
+    /// <summary>Runs a claimed job; its control carries cancellation and receives progress.</summary>
+    public Task RunAsync(BackupJob job, JobControl control) => RunAsync(job, control, control.Token);
+
+    /// <summary>Runs a backup inside another job (a restore's safety backup), under that job's cancellation.</summary>
+    public Task RunAsync(BackupJob job, CancellationToken cancellationToken) => RunAsync(job, null, cancellationToken);
+
+    private async Task RunAsync(BackupJob job, JobControl? control, CancellationToken cancellationToken)
     {
         var source = await db.Sources.FindAsync([job.SourceId], cancellationToken)
             ?? throw new InvalidOperationException($"Source {job.SourceId} of backup {job.Id} no longer exists.");
         if (job.Status != JobStatus.Running) job.Start();
+        // The path is known before the first byte, so a reaper can remove the upload of a worker that dies.
+        job.StoragePath = ArtifactPath(job);
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Backup {JobId} ({Type}) of {Source}/{Database} started", job.Id, job.BackupType, source.Name, job.DatabaseName);
         try
         {
-            await DumpAsync(job, source, cancellationToken);
+            await DumpAsync(job, source, control, cancellationToken);
             logger.LogInformation("Backup {JobId} completed: {Bytes} bytes", job.Id, job.FileSizeBytes);
         }
         catch (Exception e) when (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
         {
-            job.Fail(e is OperationCanceledException ? "The backup was interrupted because the Api stopped." : e.Message);
-            logger.LogWarning("Backup {JobId} failed: {Error}", job.Id, job.ErrorMessage);
+            if (control?.StopReason is { } reason && control.CancelledByUser) job.Cancel(reason);
+            else job.Fail(e is OperationCanceledException ? control?.StopReason ?? "The backup was interrupted because the Api stopped." : e.Message);
+            logger.LogWarning("Backup {JobId} {Status}: {Error}", job.Id, job.Status, job.ErrorMessage);
         }
         await db.SaveChangesAsync(CancellationToken.None);
     }
 
-    private async Task DumpAsync(BackupJob job, Source source, CancellationToken cancellationToken)
+    private async Task DumpAsync(BackupJob job, Source source, JobControl? control, CancellationToken cancellationToken)
     {
         if (job.BackupType is not (BackupType.Full or BackupType.SchemaOnly))
             throw new NotSupportedException($"Backup type '{job.BackupType}' needs point-in-time recovery, which this installation does not offer yet.");
@@ -57,22 +68,24 @@ public sealed class BackupRunner(
         var databaseSize = (long)(await Scalar(connection, snapshot, "select pg_database_size(current_database())", cancellationToken))!;
 
         var schemaOnly = job.BackupType == BackupType.SchemaOnly;
-        string[] args = ["--format=custom", $"--snapshot={snapshotId}", "--no-password", .. schemaOnly ? new[] { "--schema-only" } : []];
-        await using var dump = PgProcess.Start(tools.PgDump, args, endpoint, redirectStdin: false, redirectStdout: true);
+        if (control is not null) control.EstimatedBytes = await PreviousSizeAsync(job, cancellationToken);
+        string[] args = ["--format=custom", $"--snapshot={snapshotId}", "--no-password", "--verbose", .. schemaOnly ? new[] { "--schema-only" } : []];
+        await using var dump = PgProcess.Start(tools.PgDump, args, endpoint, redirectStdin: false, redirectStdout: true,
+            onErrorLine: line => { if (line.Contains("dumping contents of table", StringComparison.Ordinal)) control?.TableDone(); });
         await using var toc = PgProcess.Start(tools.PgRestore, ["--list"], endpoint, redirectStdin: true, redirectStdout: false, captureStdout: true);
 
         // Counting shares the snapshot and runs while the dump streams, so it costs no wall time.
         using var countCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var tablesTask = DatabaseAdmin.ListTablesAsync(connection, snapshot, countRows: !schemaOnly, countCancel.Token);
+        var tablesTask = DatabaseAdmin.ListTablesAsync(connection, snapshot, countRows: !schemaOnly, countCancel.Token)
+            .ContinueWith(t => { if (control is not null && t.IsCompletedSuccessfully) control.TablesTotal = t.Result.Count; return t; }, TaskScheduler.Default).Unwrap();
         try
         {
-            job.StoragePath = ArtifactPath(job);
-            await using var upload = await storage.BeginWriteAsync(job.StoragePath, cancellationToken);
+            await using var upload = await storage.BeginWriteAsync(job.StoragePath!, cancellationToken);
             await using var stored = new HashingStream(upload.Stream, leaveOpen: true);
             await using var encrypted = new EncryptingStream(stored, keys);
             await using var plain = new HashingStream(encrypted, leaveOpen: true);
 
-            await StreamPump.CopyAsync(dump.Stdout, plain, [toc.Stdin], cancellationToken);
+            await StreamPump.CopyAsync(dump.Stdout, plain, [toc.Stdin], cancellationToken, control is null ? null : control.AddBytes);
             await StreamPump.CloseQuietlyAsync(toc.Stdin);
             await dump.EnsureSuccessAsync(cancellationToken);
             encrypted.Finish();
@@ -84,11 +97,11 @@ public sealed class BackupRunner(
                 throw new PgToolException($"pg_restore could not read the new archive's table of contents: {toc.Errors}");
 
             await upload.CommitAsync(cancellationToken);
-            var size = await storage.GetSizeAsync(job.StoragePath, cancellationToken);
+            var size = await storage.GetSizeAsync(job.StoragePath!, cancellationToken);
             if (size != stored.BytesTransferred)
                 throw new IOException($"Storage holds {size?.ToString() ?? "no"} bytes for the artifact; {stored.BytesTransferred} were written.");
             // Readable: the stored header unwraps its data key with the master key.
-            await using (new DecryptingStream(await storage.OpenReadAsync(job.StoragePath, cancellationToken), keys)) { }
+            await using (new DecryptingStream(await storage.OpenReadAsync(job.StoragePath!, cancellationToken), keys)) { }
 
             var details = new BackupDetails
             {
@@ -103,7 +116,7 @@ public sealed class BackupRunner(
                 Schemas = [.. ArchiveToc.Parse(tocList).Entries.Where(e => e.Type == "SCHEMA").Select(e => e.Rest.Split(' ')[0])
                     .Concat(tables.Select(t => t.Schema)).Distinct().Order()],
             };
-            job.Complete(job.StoragePath, stored.BytesTransferred, stored.HashHex(), encrypted.KeyId, details);
+            job.Complete(job.StoragePath!, stored.BytesTransferred, stored.HashHex(), encrypted.KeyId, details);
             await ArtifactManifest.For(job, source).WriteAsync(storage, cancellationToken);
             RecordMetrics(job, details, databaseSize);
         }
@@ -112,6 +125,15 @@ public sealed class BackupRunner(
             await countCancel.CancelAsync();
             await Task.WhenAny(tablesTask);
         }
+    }
+
+    /// <summary>The dump size of the source's last completed backup of this type, for the progress ETA.</summary>
+    private async Task<long?> PreviousSizeAsync(BackupJob job, CancellationToken cancellationToken)
+    {
+        var previous = await db.BackupJobs.AsNoTracking()
+            .Where(j => j.SourceId == job.SourceId && j.DatabaseName == job.DatabaseName && j.BackupType == job.BackupType && j.Status == JobStatus.Completed)
+            .OrderByDescending(j => j.CompletedAt).Select(j => j.Details).FirstOrDefaultAsync(cancellationToken);
+        return previous?.PlaintextBytes;
     }
 
     private void RecordMetrics(BackupJob job, BackupDetails details, long databaseSize)

@@ -102,6 +102,22 @@ public sealed class BackupService(CatalogDbContext db, JobSignal signal)
         return job;
     }
 
+    /// <summary>A queued backup is cancelled at once; a running one is asked to stop, which its worker does within a heartbeat.</summary>
+    public async Task<BackupJob> CancelAsync(Guid id, string requestedBy, CancellationToken cancellationToken)
+    {
+        var reason = $"Cancelled by {requestedBy} before it started.";
+        if (await db.BackupJobs.Where(j => j.Id == id && j.Status == JobStatus.Pending)
+                .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, JobStatus.Cancelled).SetProperty(j => j.ErrorMessage, reason)
+                    .SetProperty(j => j.CompletedAt, DateTimeOffset.UtcNow), cancellationToken) == 0
+            && await db.BackupJobs.Where(j => j.Id == id && j.Status == JobStatus.Running)
+                .ExecuteUpdateAsync(u => u.SetProperty(j => j.CancelRequestedAt, DateTimeOffset.UtcNow).SetProperty(j => j.CancelRequestedBy, requestedBy), cancellationToken) == 0)
+        {
+            var job = await GetAsync(id, cancellationToken);
+            throw new ConflictException($"Backup {id} is '{job.Status.ToString().ToLowerInvariant()}'; only pending or running backups can be cancelled.", "id");
+        }
+        return await db.BackupJobs.AsNoTracking().SingleAsync(j => j.Id == id, cancellationToken);
+    }
+
     public async Task<BackupJob> GetAsync(Guid id, CancellationToken cancellationToken) =>
         await db.BackupJobs.FindAsync([id], cancellationToken) ?? throw new NotFoundException("Backup", id);
 

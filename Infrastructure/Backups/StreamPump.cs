@@ -17,10 +17,10 @@ public static class StreamPump
     /// and tens of thousands of async hops per gigabyte would cost more CPU than the hashing and encryption together.
     /// Cancelling stops at the next buffer; killing the tool ends a blocked read or write at once.
     /// </summary>
-    public static Task<long> CopyAsync(Stream from, Stream? to, IEnumerable<Stream> tees, CancellationToken cancellationToken) =>
-        Task.Factory.StartNew(() => Copy(from, to, [.. tees], cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    public static Task<long> CopyAsync(Stream from, Stream? to, IEnumerable<Stream> tees, CancellationToken cancellationToken, Action<int>? progress = null) =>
+        Task.Factory.StartNew(() => Copy(from, to, [.. tees], progress, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private static long Copy(Stream from, Stream? to, List<Stream> listening, CancellationToken cancellationToken)
+    private static long Copy(Stream from, Stream? to, List<Stream> listening, Action<int>? progress, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
@@ -33,6 +33,7 @@ public static class StreamPump
                 listening.RemoveAll(tee => !TryWrite(tee, buffer.AsSpan(0, read)));
                 to?.Write(buffer, 0, read);
                 total += read;
+                progress?.Invoke(read);
             }
             return total;
         }

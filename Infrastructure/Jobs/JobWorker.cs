@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using BackupPortal.Infrastructure.Backups;
 using BackupPortal.Infrastructure.Catalog;
 using BackupPortal.Infrastructure.Restores;
@@ -7,36 +8,28 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace BackupPortal.Infrastructure.Jobs;
 
 /// <summary>
-/// Runs queued restores, backups and verifications inside the Api. Jobs are claimed from the catalog with
-/// <c>FOR UPDATE SKIP LOCKED</c>, so queued work survives a restart and no job runs twice.
+/// Runs queued restores, backups and verifications. Jobs are claimed from the catalog with <c>FOR UPDATE SKIP
+/// LOCKED</c> under a lease this instance renews every heartbeat; a job whose lease runs out belonged to a worker that
+/// died, and any instance fails it ("worker lost") and removes its unfinished upload. The heartbeat also writes
+/// progress and passes cancel requests to the running job.
 /// </summary>
-public sealed class JobWorker(IServiceScopeFactory scopes, JobSignal signal, IBackupStorage storage, IOptions<WorkerOptions> options, ILogger<JobWorker> logger)
-    : BackgroundService
+public sealed class JobWorker(
+    IServiceScopeFactory scopes, NpgsqlDataSource catalog, JobSignal signal, IBackupStorage storage, IOptions<WorkerOptions> options,
+    ILogger<JobWorker> logger) : BackgroundService
 {
+    private readonly ConcurrentDictionary<Guid, JobControl> _running = new();
+
+    public string WorkerId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await RecoverAsync(stoppingToken);
-        await Task.WhenAll(Enumerable.Range(0, options.Value.Concurrency).Select(_ => LoopAsync(stoppingToken)));
-    }
-
-    /// <summary>This single-instance worker owns every running job, so any left running died with the last process.</summary>
-    private async Task RecoverAsync(CancellationToken cancellationToken)
-    {
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
-        const string lost = "worker lost: the Api stopped while this job was running";
-        var backups = await db.Database.ExecuteSqlRawAsync(
-            "update backup_jobs set status = 'failed', error_message = {0}, completed_at = now() where status = 'running'", [lost], cancellationToken);
-        var restores = await db.Database.ExecuteSqlRawAsync(
-            "update restore_operations set status = 'failed', error_message = {0}, completed_at = now() where status = 'running'", [lost], cancellationToken);
-        await db.Database.ExecuteSqlRawAsync("update backup_jobs set verifying_since = null where verifying_since is not null", cancellationToken);
-        var partials = await storage.DeleteUnfinishedAsync(cancellationToken);
-        if (backups + restores + partials > 0)
-            logger.LogWarning("Recovered after a stop: {Backups} backups and {Restores} restores marked failed, {Partials} unfinished uploads deleted", backups, restores, partials);
+        logger.LogInformation("Job worker {WorkerId} started with {Concurrency} slots", WorkerId, options.Value.Concurrency);
+        await Task.WhenAll(Enumerable.Range(0, options.Value.Concurrency).Select(_ => LoopAsync(stoppingToken)).Append(HeartbeatAsync(stoppingToken)));
     }
 
     private async Task LoopAsync(CancellationToken stoppingToken)
@@ -60,54 +53,163 @@ public sealed class JobWorker(IServiceScopeFactory scopes, JobSignal signal, IBa
         }
     }
 
-    private async Task<bool> RunNextAsync(CancellationToken cancellationToken)
+    private async Task<bool> RunNextAsync(CancellationToken stoppingToken)
     {
         using var scope = scopes.CreateScope();
         var services = scope.ServiceProvider;
         var db = services.GetRequiredService<CatalogDbContext>();
+        var lease = options.Value.Lease.TotalSeconds;
 
-        var restoreId = await ClaimAsync(db, """
-            update restore_operations set status = 'running', started_at = now()
+        if (await ClaimAsync(db, $$"""
+            update restore_operations set status = 'running', started_at = now(), worker_id = {0}, lease_expires_at = now() + {{lease}} * interval '1 second'
             where id = (select id from restore_operations where status = 'pending' order by created_at for update skip locked limit 1)
             returning id
-            """, cancellationToken);
-        if (restoreId is { } r)
+            """, stoppingToken, WorkerId) is { } restoreId)
         {
-            var operation = await db.RestoreOperations.SingleAsync(o => o.Id == r, cancellationToken);
-            await services.GetRequiredService<RestoreRunner>().RunAsync(operation, cancellationToken);
+            var operation = await db.RestoreOperations.SingleAsync(o => o.Id == restoreId, stoppingToken);
+            await RunAsync(restoreId, stoppingToken, control => services.GetRequiredService<RestoreRunner>().RunAsync(operation, control, WorkerId));
             return true;
         }
 
-        var backupId = await ClaimAsync(db, """
-            update backup_jobs set status = 'running', started_at = now()
-            where id = (select id from backup_jobs where status = 'pending' order by created_at for update skip locked limit 1)
+        // One running backup per source: a source with a backup under way keeps its next one queued.
+        if (await ClaimAsync(db, $$"""
+            update backup_jobs set status = 'running', started_at = now(), worker_id = {0}, lease_expires_at = now() + {{lease}} * interval '1 second'
+            where id = (select j.id from backup_jobs j
+                        where j.status = 'pending'
+                          and not exists (select 1 from backup_jobs r where r.source_id = j.source_id and r.status = 'running' and r.trigger <> 'safety')
+                        order by j.created_at for update skip locked limit 1)
             returning id
-            """, cancellationToken);
-        if (backupId is { } b)
+            """, stoppingToken, WorkerId) is { } backupId)
         {
-            var job = await db.BackupJobs.SingleAsync(j => j.Id == b, cancellationToken);
-            await services.GetRequiredService<BackupRunner>().RunAsync(job, cancellationToken);
+            var job = await db.BackupJobs.SingleAsync(j => j.Id == backupId, stoppingToken);
+            await RunAsync(backupId, stoppingToken, control => services.GetRequiredService<BackupRunner>().RunAsync(job, control));
             return true;
         }
 
-        var verifyId = await ClaimAsync(db, """
+        if (await ClaimAsync(db, """
             update backup_jobs set verifying_since = now()
             where id = (select id from backup_jobs where status = 'completed' and verification_status = 'pending' and verifying_since is null
                         order by completed_at for update skip locked limit 1)
             returning id
-            """, cancellationToken);
-        if (verifyId is { } v)
+            """, stoppingToken) is { } verifyId)
         {
-            var job = await db.BackupJobs.SingleAsync(j => j.Id == v, cancellationToken);
-            await services.GetRequiredService<VerificationService>().RunAsync(job, cancellationToken);
+            var job = await db.BackupJobs.SingleAsync(j => j.Id == verifyId, stoppingToken);
+            await services.GetRequiredService<VerificationService>().RunAsync(job, stoppingToken);
             return true;
         }
         return false;
     }
 
-    private static async Task<Guid?> ClaimAsync(CatalogDbContext db, string sql, CancellationToken cancellationToken)
+    private async Task RunAsync(Guid id, CancellationToken stoppingToken, Func<JobControl, Task> run)
     {
-        var ids = await db.Database.SqlQueryRaw<Guid>(sql).ToListAsync(cancellationToken);
-        return ids.Count == 0 ? null : ids[0];
+        using var control = new JobControl(id, stoppingToken);
+        _running[id] = control;
+        try
+        {
+            await run(control);
+        }
+        finally
+        {
+            _running.TryRemove(id, out _);
+        }
+    }
+
+    private static async Task<Guid?> ClaimAsync(CatalogDbContext db, string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
+        try
+        {
+            var ids = await db.Database.SqlQueryRaw<Guid>(sql, parameters).ToListAsync(cancellationToken);
+            return ids.Count == 0 ? null : ids[0];
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Another instance started a backup of the same source in the same instant; this one waits its turn.
+            return null;
+        }
+    }
+
+    /// <summary>Renews this instance's leases, writes progress, passes on cancel requests, and reaps jobs of dead workers.</summary>
+    private async Task HeartbeatAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await BeatAsync(stoppingToken);
+                await ReapAsync(stoppingToken);
+                await Task.Delay(options.Value.Heartbeat, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                logger.LogWarning("Heartbeat failed ({Error}); retrying", e.Message);
+                await Task.Delay(options.Value.Heartbeat, stoppingToken);
+            }
+        }
+    }
+
+    private async Task BeatAsync(CancellationToken cancellationToken)
+    {
+        var lease = options.Value.Lease.TotalSeconds;
+        await using var connection = await catalog.OpenConnectionAsync(cancellationToken);
+        await using (var renew = new NpgsqlCommand($"""
+            update backup_jobs set lease_expires_at = now() + {lease} * interval '1 second' where worker_id = @me and status = 'running';
+            update restore_operations set lease_expires_at = now() + {lease} * interval '1 second' where worker_id = @me and status = 'running';
+            """, connection))
+        {
+            renew.Parameters.AddWithValue("me", WorkerId);
+            await renew.ExecuteNonQueryAsync(cancellationToken);
+        }
+        foreach (var control in _running.Values)
+        {
+            await using var beat = new NpgsqlCommand("""
+                update backup_jobs set progress_bytes = @bytes, progress_tables_done = @done, progress_tables_total = @total, estimated_bytes = @estimate
+                where id = @id and status = 'running';
+                update restore_operations set progress_bytes = @bytes where id = @id and status = 'running';
+                select coalesce((select status || '|' || coalesce(cancel_requested_by, '') || '|' || (cancel_requested_at is not null)::text from backup_jobs where id = @id),
+                                (select status || '|' || coalesce(cancel_requested_by, '') || '|' || (cancel_requested_at is not null)::text from restore_operations where id = @id));
+                """, connection);
+            beat.Parameters.AddWithValue("id", control.JobId);
+            beat.Parameters.AddWithValue("bytes", control.Bytes);
+            beat.Parameters.AddWithValue("done", control.TablesDone);
+            beat.Parameters.AddWithValue("total", (object?)control.TablesTotal ?? DBNull.Value);
+            beat.Parameters.AddWithValue("estimate", (object?)control.EstimatedBytes ?? DBNull.Value);
+            var state = (await beat.ExecuteScalarAsync(cancellationToken) as string)?.Split('|');
+            if (state is null) continue;
+            if (state[2] == "true") control.Stop($"Cancelled by {(state[1].Length > 0 ? state[1] : "a user")}.", byUser: true);
+            else if (state[0] != "running") control.Stop($"The catalog marked this job '{state[0]}' while it ran (lease lost or watchdog).", byUser: false);
+        }
+    }
+
+    /// <summary>Fails jobs whose worker stopped renewing its lease, or that ran past the maximum duration, and removes their partial uploads.</summary>
+    private async Task ReapAsync(CancellationToken cancellationToken)
+    {
+        var maxHours = options.Value.MaxJobDuration.TotalHours;
+        await using var connection = await catalog.OpenConnectionAsync(cancellationToken);
+        await using var reap = new NpgsqlCommand($"""
+            update backup_jobs set status = 'failed', completed_at = now(),
+                   error_message = case when lease_expires_at < now() then 'worker lost: ' || coalesce(worker_id, 'unknown worker') || ' stopped renewing its lease while the backup ran'
+                                        else 'watchdog: the backup ran longer than {maxHours} hours and was stopped' end
+            where status = 'running' and (lease_expires_at < now() or started_at < now() - {maxHours} * interval '1 hour')
+            returning storage_path;
+            """, connection);
+        var leftovers = new List<string>();
+        await using (var reader = await reap.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken))
+                if (!reader.IsDBNull(0)) leftovers.Add(reader.GetString(0));
+        await using var reapRestores = new NpgsqlCommand($"""
+            update restore_operations set status = 'failed', completed_at = now(),
+                   error_message = case when lease_expires_at < now() then 'worker lost: ' || coalesce(worker_id, 'unknown worker') || ' stopped renewing its lease while the restore ran'
+                                        else 'watchdog: the restore ran longer than {maxHours} hours and was stopped' end
+            where status = 'running' and (lease_expires_at < now() or started_at < now() - {maxHours} * interval '1 hour');
+            update backup_jobs set verifying_since = null where verifying_since < now() - {maxHours} * interval '1 hour';
+            """, connection);
+        var restores = await reapRestores.ExecuteNonQueryAsync(cancellationToken);
+        foreach (var path in leftovers) await storage.DeleteUnfinishedAsync(path, cancellationToken);
+        if (leftovers.Count + restores > 0)
+            logger.LogWarning("Reaped {Backups} backups and {Restores} restores of lost workers", leftovers.Count, restores);
     }
 }

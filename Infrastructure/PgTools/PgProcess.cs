@@ -12,9 +12,12 @@ public sealed class PgProcess : IAsyncDisposable
     private readonly Task _stderrPump;
     private readonly Task<string>? _stdoutText;
 
-    private PgProcess(Process process, bool captureStdout)
+    private readonly Action<string>? _onErrorLine;
+
+    private PgProcess(Process process, bool captureStdout, Action<string>? onErrorLine)
     {
         _process = process;
+        _onErrorLine = onErrorLine;
         _stderrPump = PumpErrorsAsync();
         if (captureStdout) _stdoutText = process.StandardOutput.ReadToEndAsync();
     }
@@ -24,7 +27,9 @@ public sealed class PgProcess : IAsyncDisposable
     public Stream Stdout => _process.StandardOutput.BaseStream;
 
     /// <summary>Starts a tool. With <paramref name="captureStdout"/> its output is collected as text; otherwise it is a stream to read.</summary>
-    public static PgProcess Start(string path, IEnumerable<string> args, PgEndpoint endpoint, bool redirectStdin, bool redirectStdout, bool captureStdout = false)
+    public static PgProcess Start(
+        string path, IEnumerable<string> args, PgEndpoint endpoint, bool redirectStdin, bool redirectStdout, bool captureStdout = false,
+        Action<string>? onErrorLine = null)
     {
         var info = new ProcessStartInfo(path)
         {
@@ -36,7 +41,7 @@ public sealed class PgProcess : IAsyncDisposable
         foreach (var arg in args) info.ArgumentList.Add(arg);
         foreach (var (key, value) in endpoint.Environment()) info.Environment[key] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {path}.");
-        return new PgProcess(process, captureStdout);
+        return new PgProcess(process, captureStdout, onErrorLine);
     }
 
     public string Errors
@@ -75,13 +80,12 @@ public sealed class PgProcess : IAsyncDisposable
 
     private async Task PumpErrorsAsync()
     {
-        var buffer = new char[4096];
-        int read;
-        while ((read = await _process.StandardError.ReadAsync(buffer)) > 0)
+        while (await _process.StandardError.ReadLineAsync() is { } line)
         {
+            _onErrorLine?.Invoke(line);
             lock (_stderr)
             {
-                _stderr.Append(buffer, 0, read);
+                _stderr.AppendLine(line);
                 if (_stderr.Length > MaxErrorChars) _stderr.Remove(0, _stderr.Length - MaxErrorChars);
             }
         }

@@ -1,6 +1,7 @@
 using BackupPortal.Domain.Backups;
 using BackupPortal.Infrastructure.Backups;
 using BackupPortal.Infrastructure.Crypto;
+using BackupPortal.Infrastructure.Jobs;
 using BackupPortal.Infrastructure.PgTools;
 using BackupPortal.Infrastructure.Storage;
 
@@ -14,13 +15,14 @@ namespace BackupPortal.Infrastructure.Restores;
 /// </summary>
 public sealed class ArtifactReader(IBackupStorage storage, MasterKeyRing keys)
 {
-    public async Task<long> FeedAsync(BackupJob backup, PgProcess tool, CancellationToken cancellationToken)
+    public async Task<long> FeedAsync(BackupJob backup, PgProcess tool, JobControl control)
     {
+        var cancellationToken = control.Token;
         try
         {
             await using var stored = new HashingStream(await storage.OpenReadAsync(backup.StoragePath!, cancellationToken));
             await using var plain = new DecryptingStream(stored, keys);
-            var bytes = await StreamPump.CopyAsync(plain, null, [tool.Stdin], cancellationToken);
+            var bytes = await StreamPump.CopyAsync(plain, null, [tool.Stdin], cancellationToken, control.AddBytes);
             if (stored.HashHex() != backup.ChecksumSha256)
                 throw new System.Security.Cryptography.CryptographicException(
                     $"The stored artifact's SHA-256 ({stored.HashHex()}) does not match the recorded {backup.ChecksumSha256}.");

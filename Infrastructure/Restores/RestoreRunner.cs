@@ -5,9 +5,11 @@ using BackupPortal.Domain.Restores;
 using BackupPortal.Domain.Sources;
 using BackupPortal.Infrastructure.Backups;
 using BackupPortal.Infrastructure.Catalog;
+using BackupPortal.Infrastructure.Jobs;
 using BackupPortal.Infrastructure.PgTools;
 using BackupPortal.Infrastructure.Sources;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace BackupPortal.Infrastructure.Restores;
@@ -20,10 +22,11 @@ namespace BackupPortal.Infrastructure.Restores;
 /// </summary>
 public sealed class RestoreRunner(
     CatalogDbContext db, SourceConnector connector, PgToolbox tools, ArtifactReader reader, BackupRunner backups,
-    ILogger<RestoreRunner> logger)
+    IOptions<WorkerOptions> workerOptions, ILogger<RestoreRunner> logger)
 {
-    public async Task RunAsync(RestoreOperation operation, CancellationToken cancellationToken)
+    public async Task RunAsync(RestoreOperation operation, JobControl control, string workerId)
     {
+        var cancellationToken = control.Token;
         if (operation.Status != RestoreStatus.Running) operation.Start();
         await db.SaveChangesAsync(cancellationToken);
         try
@@ -38,7 +41,7 @@ public sealed class RestoreRunner(
             if (exists && !operation.Overwrite)
                 throw new DomainException($"Database '{operation.TargetDatabase}' exists and overwrite was not requested.");
             if (exists)
-                operation.SafetyBackupId = await SafetyBackupAsync(target, operation, cancellationToken);
+                operation.SafetyBackupId = await SafetyBackupAsync(target, operation, workerId, cancellationToken);
 
             var details = backup.Details!;
             var tables = operation.RestoreType == RestoreType.Partial
@@ -46,8 +49,8 @@ public sealed class RestoreRunner(
                 : details.Tables;
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var bytes = operation.RestoreType == RestoreType.Partial
-                ? await RestoreTablesAsync(backup, server, exists, tables, operation.NoOwner, cancellationToken)
-                : await RestoreDatabaseAsync(backup, server, exists, operation.NoOwner, cancellationToken);
+                ? await RestoreTablesAsync(backup, server, exists, tables, operation.NoOwner, control)
+                : await RestoreDatabaseAsync(backup, server, exists, operation.NoOwner, control);
             var restoreSeconds = clock.Elapsed.TotalSeconds;
             var counts = await DatabaseAdmin.CompareCountsAsync(server, tables, backup.BackupType == BackupType.SchemaOnly, cancellationToken);
             operation.Complete(bytes, counts);
@@ -56,13 +59,14 @@ public sealed class RestoreRunner(
         }
         catch (Exception e) when (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
         {
-            operation.Fail(e is OperationCanceledException ? "The restore was interrupted because the Api stopped." : e.Message);
-            logger.LogWarning("Restore {RestoreId} failed: {Error}", operation.Id, operation.ErrorMessage);
+            if (control.StopReason is { } reason && control.CancelledByUser) operation.Cancel(reason);
+            else operation.Fail(e is OperationCanceledException ? control.StopReason ?? "The restore was interrupted because the Api stopped." : e.Message);
+            logger.LogWarning("Restore {RestoreId} {Status}: {Error}", operation.Id, operation.Status, operation.ErrorMessage);
         }
         await db.SaveChangesAsync(CancellationToken.None);
     }
 
-    private async Task<Guid> SafetyBackupAsync(Source target, RestoreOperation operation, CancellationToken cancellationToken)
+    private async Task<Guid> SafetyBackupAsync(Source target, RestoreOperation operation, string workerId, CancellationToken cancellationToken)
     {
         var safety = new BackupJob
         {
@@ -71,6 +75,9 @@ public sealed class RestoreRunner(
             BackupType = BackupType.Full,
             Trigger = BackupTrigger.Safety,
             RequestedBy = operation.RequestedBy,
+            // Leased by the restore's worker, so a worker that dies mid-way leaves no backup running forever.
+            WorkerId = workerId,
+            LeaseExpiresAt = DateTimeOffset.UtcNow + workerOptions.Value.Lease,
         };
         safety.Start();
         db.BackupJobs.Add(safety);
@@ -80,8 +87,9 @@ public sealed class RestoreRunner(
         return safety.Id;
     }
 
-    private async Task<long> RestoreDatabaseAsync(BackupJob backup, PgEndpoint server, bool replace, bool noOwner, CancellationToken cancellationToken)
+    private async Task<long> RestoreDatabaseAsync(BackupJob backup, PgEndpoint server, bool replace, bool noOwner, JobControl control)
     {
+        var cancellationToken = control.Token;
         var target = server.Database;
         var suffix = "_bp_" + Guid.NewGuid().ToString("N")[..12];
         var work = replace ? target[..Math.Min(target.Length, 63 - suffix.Length)] + suffix : target;
@@ -90,7 +98,7 @@ public sealed class RestoreRunner(
         {
             string[] args = ["--exit-on-error", "--no-password", .. OwnerArgs(noOwner), "--dbname", work];
             await using var restore = PgProcess.Start(tools.PgRestore, args, server.WithDatabase(work), redirectStdin: true, redirectStdout: false, captureStdout: true);
-            var bytes = await reader.FeedAsync(backup, restore, cancellationToken);
+            var bytes = await reader.FeedAsync(backup, restore, control);
             await restore.EnsureSuccessAsync(cancellationToken);
             if (!replace) return bytes;
 
@@ -109,8 +117,9 @@ public sealed class RestoreRunner(
     }
 
     private async Task<long> RestoreTablesAsync(
-        BackupJob backup, PgEndpoint server, bool existing, List<ArchivedTable> tables, bool noOwner, CancellationToken cancellationToken)
+        BackupJob backup, PgEndpoint server, bool existing, List<ArchivedTable> tables, bool noOwner, JobControl control)
     {
+        var cancellationToken = control.Token;
         var (list, skipped) = ArchiveToc.Parse(backup.Details!.TocList!).Select(tables, intoNewDatabase: !existing);
         if (skipped.Count > 0)
             logger.LogInformation("Partial restore leaves out foreign keys to tables it does not restore: {Keys}", string.Join(", ", skipped));
@@ -130,7 +139,7 @@ public sealed class RestoreRunner(
             {
                 await psql.Stdin.WriteAsync(Encoding.UTF8.GetBytes(preamble), cancellationToken);
                 var translate = StreamPump.CopyAsync(sql.Stdout, null, [psql.Stdin], cancellationToken);
-                var bytes = await reader.FeedAsync(backup, sql, cancellationToken);
+                var bytes = await reader.FeedAsync(backup, sql, control);
                 await sql.EnsureSuccessAsync(cancellationToken);
                 await translate;
                 await psql.Stdin.WriteAsync(Encoding.UTF8.GetBytes(epilogue), cancellationToken);

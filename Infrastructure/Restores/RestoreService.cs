@@ -66,6 +66,22 @@ public sealed class RestoreService(CatalogDbContext db, SourceConnector connecto
         return operation;
     }
 
+    /// <summary>A queued restore is cancelled at once; a running one is stopped by its worker, which rolls back what it had begun.</summary>
+    public async Task<RestoreOperation> CancelAsync(Guid id, string requestedBy, CancellationToken cancellationToken)
+    {
+        var reason = $"Cancelled by {requestedBy} before it started.";
+        if (await db.RestoreOperations.Where(r => r.Id == id && r.Status == RestoreStatus.Pending)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, RestoreStatus.Cancelled).SetProperty(r => r.ErrorMessage, reason)
+                    .SetProperty(r => r.CompletedAt, DateTimeOffset.UtcNow), cancellationToken) == 0
+            && await db.RestoreOperations.Where(r => r.Id == id && r.Status == RestoreStatus.Running)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.CancelRequestedAt, DateTimeOffset.UtcNow).SetProperty(r => r.CancelRequestedBy, requestedBy), cancellationToken) == 0)
+        {
+            var operation = await GetAsync(id, cancellationToken);
+            throw new ConflictException($"Restore {id} is '{operation.Status.ToString().ToLowerInvariant()}'; only pending or running restores can be cancelled.", "id");
+        }
+        return await GetAsync(id, cancellationToken);
+    }
+
     public async Task<RestoreOperation> GetAsync(Guid id, CancellationToken cancellationToken) =>
         await db.RestoreOperations.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken) ?? throw new NotFoundException("Restore", id);
 

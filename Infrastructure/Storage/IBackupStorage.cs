@@ -14,8 +14,8 @@ public interface IBackupStorage
 
     Task DeleteAsync(string path, CancellationToken cancellationToken);
 
-    /// <summary>Removes uploads that a crash left unfinished.</summary>
-    Task<int> DeleteUnfinishedAsync(CancellationToken cancellationToken);
+    /// <summary>Removes unfinished uploads of one artifact, left by a worker that died or was stopped.</summary>
+    Task<int> DeleteUnfinishedAsync(string path, CancellationToken cancellationToken);
 
     /// <summary>Writes, reads back and deletes a probe file.</summary>
     Task<bool> IsWritableAsync(CancellationToken cancellationToken);

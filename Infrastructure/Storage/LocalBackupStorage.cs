@@ -38,10 +38,12 @@ public sealed class LocalBackupStorage(IOptions<StorageOptions> options) : IBack
         return Task.CompletedTask;
     }
 
-    public Task<int> DeleteUnfinishedAsync(CancellationToken cancellationToken)
+    public Task<int> DeleteUnfinishedAsync(string path, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(_root)) return Task.FromResult(0);
-        var leftovers = Directory.EnumerateFiles(_root, "*" + PartialMarker + "*", SearchOption.AllDirectories).ToList();
+        var final = Resolve(path);
+        var directory = System.IO.Path.GetDirectoryName(final)!;
+        if (!Directory.Exists(directory)) return Task.FromResult(0);
+        var leftovers = Directory.EnumerateFiles(directory, System.IO.Path.GetFileName(final) + PartialMarker + "*").ToList();
         leftovers.ForEach(File.Delete);
         return Task.FromResult(leftovers.Count);
     }

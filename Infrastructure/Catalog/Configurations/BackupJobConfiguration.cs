@@ -21,6 +21,10 @@ internal sealed class BackupJobConfiguration : IEntityTypeConfiguration<BackupJo
         builder.HasIndex(j => new { j.SourceId, j.CreatedAt });
         builder.HasIndex(j => j.Status);
         builder.HasIndex(j => new { j.ScheduleId, j.ScheduledFor }).IsUnique();
+        // One backup at a time per source; safety backups run inside their restore and are exempt.
+        builder.HasIndex(j => j.SourceId).IsUnique().HasFilter("status = 'running' AND trigger <> 'safety'").HasDatabaseName("ix_backup_jobs_one_running_per_source");
+        builder.Property(j => j.WorkerId).HasMaxLength(100);
+        builder.Property(j => j.CancelRequestedBy).HasMaxLength(200);
     }
 }
 
