@@ -1,6 +1,17 @@
 using BackupPortal.Api;
 using BackupPortal.Infrastructure;
 
+if (args.Contains("--worker-only"))
+{
+    // The same job engine and catalog without HTTP: run as many of these as the work needs.
+    var worker = Host.CreateApplicationBuilder(args);
+    worker.AddInfrastructure();
+    var host = worker.Build();
+    host.UseInfrastructure();
+    host.Run();
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddInfrastructure();
 builder.AddApi();

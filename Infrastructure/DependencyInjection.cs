@@ -31,7 +31,9 @@ public static class DependencyInjection
         var services = builder.Services;
         var config = builder.Configuration;
         // Every catalog statement at Information floods the log and slows jobs, whatever appsettings is (or is not) found.
-        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
+        // A failing statement reaches our code as an exception and is reported there; EF's own copy (such as the
+        // expected miss on __EFMigrationsHistory in a new catalog) is noise.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Critical);
 
         services.AddOptions<CatalogOptions>().BindConfiguration("Catalog")
             .Configure(o => o.ConnectionString = config.GetConnectionString("Catalog"))
@@ -97,15 +99,15 @@ public static class DependencyInjection
                 o.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._@";
             })
             .AddRoles<IdentityRole<Guid>>()
-            .AddEntityFrameworkStores<CatalogDbContext>()
-            .AddSignInManager();
+            .AddEntityFrameworkStores<CatalogDbContext>();
 
         // Order matters: the catalog exists before anything reads it.
         services.AddHostedService<CatalogInitializer>();
         services.AddHostedService<KeyRingLoader>();
         services.AddHostedService<IdentityBootstrap>();
         services.AddHostedService<DefaultSourceRegistrar>();
-        services.AddHostedService<JobWorker>();
+        // Worker__Enabled=false makes an instance that only serves the Api; jobs then run in --worker-only processes.
+        if (config.GetValue("Worker:Enabled", true)) services.AddHostedService<JobWorker>();
         return builder;
     }
 

@@ -102,6 +102,12 @@ namespace BackupPortal.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<int>("Attempt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("attempt");
+
                     b.Property<string>("BackupType")
                         .IsRequired()
                         .HasColumnType("text")
@@ -159,6 +165,10 @@ namespace BackupPortal.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("lease_expires_at");
 
+                    b.Property<DateTimeOffset?>("NotBefore")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("not_before");
+
                     b.Property<long?>("ProgressBytes")
                         .HasColumnType("bigint")
                         .HasColumnName("progress_bytes");
@@ -175,6 +185,10 @@ namespace BackupPortal.Migrations.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("requested_by");
+
+                    b.Property<Guid?>("RetryOfId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("retry_of_id");
 
                     b.Property<Guid?>("ScheduleId")
                         .HasColumnType("uuid")
@@ -233,6 +247,11 @@ namespace BackupPortal.Migrations.Migrations
 
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_backup_jobs_created_at");
+
+                    b.HasIndex("RetryOfId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_backup_jobs_retry_of_id")
+                        .HasFilter("retry_of_id IS NOT NULL");
 
                     b.HasIndex("SourceId")
                         .IsUnique()
@@ -452,6 +471,12 @@ namespace BackupPortal.Migrations.Migrations
                         .HasColumnType("text")
                         .HasColumnName("last_status");
 
+                    b.Property<int>("MaxAttempts")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(3)
+                        .HasColumnName("max_attempts");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -465,6 +490,12 @@ namespace BackupPortal.Migrations.Migrations
                     b.Property<int>("RetentionDays")
                         .HasColumnType("integer")
                         .HasColumnName("retention_days");
+
+                    b.Property<int>("RetryBackoffSeconds")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(60)
+                        .HasColumnName("retry_backoff_seconds");
 
                     b.Property<Guid>("SourceId")
                         .HasColumnType("uuid")

@@ -686,3 +686,56 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125165203_RetriesAndWorkerOnly') THEN
+    ALTER TABLE backup_schedules ADD max_attempts integer NOT NULL DEFAULT 3;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125165203_RetriesAndWorkerOnly') THEN
+    ALTER TABLE backup_schedules ADD retry_backoff_seconds integer NOT NULL DEFAULT 60;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125165203_RetriesAndWorkerOnly') THEN
+    ALTER TABLE backup_jobs ADD attempt integer NOT NULL DEFAULT 1;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125165203_RetriesAndWorkerOnly') THEN
+    ALTER TABLE backup_jobs ADD not_before timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125165203_RetriesAndWorkerOnly') THEN
+    ALTER TABLE backup_jobs ADD retry_of_id uuid;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125165203_RetriesAndWorkerOnly') THEN
+    CREATE UNIQUE INDEX ix_backup_jobs_retry_of_id ON backup_jobs (retry_of_id) WHERE retry_of_id IS NOT NULL;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125165203_RetriesAndWorkerOnly') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261125165203_RetriesAndWorkerOnly', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -8,6 +8,11 @@ public sealed class BackupJob
 
     /// <summary>The schedule occurrence this job fulfils; unique per schedule, so an occurrence fires once.</summary>
     public DateTimeOffset? ScheduledFor { get; set; }
+
+    /// <summary>1 for a first run; a retry carries the next number, the job it retries, and when it may start.</summary>
+    public int Attempt { get; set; } = 1;
+    public Guid? RetryOfId { get; set; }
+    public DateTimeOffset? NotBefore { get; set; }
     public Guid SourceId { get; set; }
 
     /// <summary>The database dumped; the source's own unless this is a safety backup of a restore target.</summary>

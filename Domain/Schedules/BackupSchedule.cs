@@ -13,6 +13,12 @@ public sealed class BackupSchedule
     public string TimeZone { get; set; } = "UTC";
     public bool IsActive { get; set; } = true;
     public int RetentionDays { get; set; } = 30;
+
+    /// <summary>How many times a run is tried in all before its failure stands.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>The wait before the first retry; each further retry waits twice as long.</summary>
+    public int RetryBackoffSeconds { get; set; } = 60;
     public DateTimeOffset? NextRunAt { get; set; }
     public DateTimeOffset? LastRunAt { get; set; }
     public string? LastStatus { get; set; }

@@ -9,7 +9,7 @@ namespace BackupPortal.Infrastructure.Identity;
 public sealed record UserInfo(Guid Id, string UserName, string Role, bool LockedOut, DateTimeOffset CreatedAt);
 
 /// <summary>People and their one role. Passwords are hashed by Identity; failed sign-ins lock the account out for a while.</summary>
-public sealed class UserService(UserManager<AppUser> users, SignInManager<AppUser> signIns, CatalogDbContext db)
+public sealed class UserService(UserManager<AppUser> users, CatalogDbContext db)
 {
     public async Task<List<UserInfo>> ListAsync(CancellationToken cancellationToken)
     {
@@ -67,9 +67,13 @@ public sealed class UserService(UserManager<AppUser> users, SignInManager<AppUse
     {
         var user = await users.FindByNameAsync(userName);
         if (user is null) return (null, "unknown user");
-        var result = await signIns.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
-        if (result.IsLockedOut) return (null, "locked out");
-        if (!result.Succeeded) return (null, "wrong password");
+        if (await users.IsLockedOutAsync(user)) return (null, "locked out");
+        if (!await users.CheckPasswordAsync(user, password))
+        {
+            await users.AccessFailedAsync(user);
+            return (null, await users.IsLockedOutAsync(user) ? "locked out" : "wrong password");
+        }
+        await users.ResetAccessFailedCountAsync(user);
         return (Info(user, await RoleOfAsync(user)), "success");
     }
 

@@ -75,7 +75,7 @@ public sealed class JobWorker(
         if (await ClaimAsync(db, $$"""
             update backup_jobs set status = 'running', started_at = now(), worker_id = {0}, lease_expires_at = now() + {{lease}} * interval '1 second'
             where id = (select j.id from backup_jobs j
-                        where j.status = 'pending'
+                        where j.status = 'pending' and (j.not_before is null or j.not_before <= now())
                           and not exists (select 1 from backup_jobs r where r.source_id = j.source_id and r.status = 'running' and r.trigger <> 'safety')
                         order by j.created_at for update skip locked limit 1)
             returning id
@@ -83,6 +83,12 @@ public sealed class JobWorker(
         {
             var job = await db.BackupJobs.SingleAsync(j => j.Id == backupId, stoppingToken);
             await RunAsync(backupId, stoppingToken, control => services.GetRequiredService<BackupRunner>().RunAsync(job, control));
+            if (job.Status == Domain.Backups.JobStatus.Failed)
+            {
+                await using var connection = await catalog.OpenConnectionAsync(CancellationToken.None);
+                if (await RetryPolicy.QueueRetriesAsync(connection, [job.Id], CancellationToken.None) > 0)
+                    logger.LogInformation("Backup {JobId} will be retried (attempt {Attempt})", job.Id, job.Attempt + 1);
+            }
             return true;
         }
 
@@ -194,12 +200,17 @@ public sealed class JobWorker(
                    error_message = case when lease_expires_at < now() then 'worker lost: ' || coalesce(worker_id, 'unknown worker') || ' stopped renewing its lease while the backup ran'
                                         else 'watchdog: the backup ran longer than {maxHours} hours and was stopped' end
             where status = 'running' and (lease_expires_at < now() or started_at < now() - {maxHours} * interval '1 hour')
-            returning storage_path;
+            returning id, storage_path;
             """, connection);
         var leftovers = new List<string>();
+        var reaped = new List<Guid>();
         await using (var reader = await reap.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken))
-                if (!reader.IsDBNull(0)) leftovers.Add(reader.GetString(0));
+            {
+                reaped.Add(reader.GetGuid(0));
+                if (!reader.IsDBNull(1)) leftovers.Add(reader.GetString(1));
+            }
+        await RetryPolicy.QueueRetriesAsync(connection, reaped, cancellationToken);
         await using var reapRestores = new NpgsqlCommand($"""
             update restore_operations set status = 'failed', completed_at = now(),
                    error_message = case when lease_expires_at < now() then 'worker lost: ' || coalesce(worker_id, 'unknown worker') || ' stopped renewing its lease while the restore ran'
@@ -209,7 +220,7 @@ public sealed class JobWorker(
             """, connection);
         var restores = await reapRestores.ExecuteNonQueryAsync(cancellationToken);
         foreach (var path in leftovers) await storage.DeleteUnfinishedAsync(path, cancellationToken);
-        if (leftovers.Count + restores > 0)
-            logger.LogWarning("Reaped {Backups} backups and {Restores} restores of lost workers", leftovers.Count, restores);
+        if (reaped.Count + restores > 0)
+            logger.LogWarning("Reaped {Backups} backups and {Restores} restores of lost workers", reaped.Count, restores);
     }
 }

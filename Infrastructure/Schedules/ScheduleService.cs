@@ -9,7 +9,9 @@ using Npgsql;
 
 namespace BackupPortal.Infrastructure.Schedules;
 
-public sealed record ScheduleInput(string Name, Guid SourceId, BackupType BackupType, string CronExpression, string TimeZone, bool IsActive, int RetentionDays);
+public sealed record ScheduleInput(
+    string Name, Guid SourceId, BackupType BackupType, string CronExpression, string TimeZone, bool IsActive, int RetentionDays,
+    int MaxAttempts, int RetryBackoffSeconds);
 
 public sealed record FiredSchedule(Guid ScheduleId, string Name, DateTimeOffset ScheduledFor, Guid? BackupJobId, string Outcome);
 
@@ -148,6 +150,8 @@ public sealed class ScheduleService(CatalogDbContext db, BackupService backups, 
         schedule.TimeZone = input.TimeZone;
         schedule.IsActive = input.IsActive;
         schedule.RetentionDays = input.RetentionDays;
+        schedule.MaxAttempts = input.MaxAttempts;
+        schedule.RetryBackoffSeconds = input.RetryBackoffSeconds;
         schedule.NextRunAt = input.IsActive ? CronRules.Occurrences(schedule.CronExpression, schedule.TimeZone, DateTimeOffset.UtcNow).FirstOrDefault() : null;
         schedule.UpdatedAt = DateTimeOffset.UtcNow;
     }

@@ -8,12 +8,13 @@ public record BackupResponse(
     Guid Id, Guid SourceId, Guid? ScheduleId, string DatabaseName, BackupType BackupType, JobStatus Status, BackupTrigger Trigger,
     string RequestedBy, VerificationStatus VerificationStatus, long? FileSizeBytes, string? ChecksumSha256, string? StoragePath,
     string? KeyId, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, DateTimeOffset CreatedAt, DateTimeOffset? VerifiedAt,
-    string? ErrorMessage, DateTimeOffset? ScheduledFor, DateTimeOffset? CancelRequestedAt, ProgressResponse? Progress)
+    string? ErrorMessage, DateTimeOffset? ScheduledFor, int Attempt, Guid? RetryOfId, DateTimeOffset? NotBefore, DateTimeOffset? CancelRequestedAt,
+    ProgressResponse? Progress)
 {
     public static BackupResponse From(BackupJob j) => new(
         j.Id, j.SourceId, j.ScheduleId, j.DatabaseName, j.BackupType, j.Status, j.Trigger, j.RequestedBy, j.VerificationStatus,
         j.FileSizeBytes, j.ChecksumSha256, j.StoragePath, j.KeyId, j.StartedAt, j.CompletedAt, j.CreatedAt, j.VerifiedAt, j.ErrorMessage,
-        j.ScheduledFor, j.CancelRequestedAt,
+        j.ScheduledFor, j.Attempt, j.RetryOfId, j.NotBefore, j.CancelRequestedAt,
         j.Status == JobStatus.Running ? ProgressResponse.Of(j.ProgressBytes ?? 0, j.EstimatedBytes, j.StartedAt, j.ProgressTablesDone, j.ProgressTablesTotal) : null);
 }
 

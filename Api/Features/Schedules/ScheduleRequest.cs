@@ -13,9 +13,12 @@ public class ScheduleRequest
     public string TimeZone { get; set; } = "UTC";
     public bool IsActive { get; set; } = true;
     public int RetentionDays { get; set; } = 30;
+    public int MaxAttempts { get; set; } = 3;
+    public int RetryBackoffSeconds { get; set; } = 60;
 
-    public ScheduleInput ToInput() =>
-        new(Name.Trim(), SourceId, Enums.ParseOrNull<BackupType>(BackupType)!.Value, CronExpression, TimeZone, IsActive, RetentionDays);
+    public ScheduleInput ToInput() => new(
+        Name.Trim(), SourceId, Enums.ParseOrNull<BackupType>(BackupType)!.Value, CronExpression, TimeZone, IsActive, RetentionDays,
+        MaxAttempts, RetryBackoffSeconds);
 }
 
 public static class ScheduleRules
@@ -42,6 +45,8 @@ public abstract class ScheduleRequestValidator<T> : FastEndpoints.Validator<T> w
         RuleFor(r => r.BackupType).Must(t => Enums.TryParse<BackupType>(t, out _))
             .WithMessage(r => $"backupType '{r.BackupType}' is unknown; use one of: {Enums.Names<BackupType>()}.");
         RuleFor(r => r.RetentionDays).InclusiveBetween(1, 36500);
+        RuleFor(r => r.MaxAttempts).InclusiveBetween(1, 10);
+        RuleFor(r => r.RetryBackoffSeconds).InclusiveBetween(1, 86400);
         this.ValidCron(r => r.CronExpression, r => r.TimeZone);
     }
 }

@@ -24,6 +24,8 @@ internal sealed class BackupJobConfiguration : IEntityTypeConfiguration<BackupJo
         // One backup at a time per source; safety backups run inside their restore and are exempt.
         builder.HasIndex(j => j.SourceId).IsUnique().HasFilter("status = 'running' AND trigger <> 'safety'").HasDatabaseName("ix_backup_jobs_one_running_per_source");
         builder.Property(j => j.WorkerId).HasMaxLength(100);
+        builder.Property(j => j.Attempt).HasDefaultValue(1);
+        builder.HasIndex(j => j.RetryOfId).IsUnique().HasFilter("retry_of_id IS NOT NULL");
         builder.Property(j => j.CancelRequestedBy).HasMaxLength(200);
     }
 }
@@ -49,5 +51,7 @@ internal sealed class BackupScheduleConfiguration : IEntityTypeConfiguration<Bac
         builder.Property(s => s.Name).HasMaxLength(100);
         builder.Property(s => s.CronExpression).HasMaxLength(100);
         builder.Property(s => s.TimeZone).HasMaxLength(64);
+        builder.Property(s => s.MaxAttempts).HasDefaultValue(3);
+        builder.Property(s => s.RetryBackoffSeconds).HasDefaultValue(60);
     }
 }
