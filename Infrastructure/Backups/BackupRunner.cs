@@ -23,14 +23,15 @@ public sealed class BackupRunner(
     CatalogDbContext db, SourceConnector connector, PgToolbox tools, IBackupStorage storage, MasterKeyRing keys,
     ILogger<BackupRunner> logger)
 {
-    /// <summary>Runs a claimed job; its control carries cancellation and receives progress.</summary>
-    public Task RunAsync(BackupJob job, JobControl control) => RunAsync(job, control, control.Token);
+    /// <summary>Runs a claimed job; its control carries cancellation and receives progress. False when a failure would fail again the same way.</summary>
+    public Task<bool> RunAsync(BackupJob job, JobControl control) => RunAsync(job, control, control.Token);
 
     /// <summary>Runs a backup inside another job (a restore's safety backup), under that job's cancellation.</summary>
-    public Task RunAsync(BackupJob job, CancellationToken cancellationToken) => RunAsync(job, null, cancellationToken);
+    public Task<bool> RunAsync(BackupJob job, CancellationToken cancellationToken) => RunAsync(job, null, cancellationToken);
 
-    private async Task RunAsync(BackupJob job, JobControl? control, CancellationToken cancellationToken)
+    private async Task<bool> RunAsync(BackupJob job, JobControl? control, CancellationToken cancellationToken)
     {
+        var retryable = true;
         var source = await db.Sources.FindAsync([job.SourceId], cancellationToken)
             ?? throw new InvalidOperationException($"Source {job.SourceId} of backup {job.Id} no longer exists.");
         if (job.Status != JobStatus.Running) job.Start();
@@ -47,9 +48,11 @@ public sealed class BackupRunner(
         {
             if (control?.StopReason is { } reason && control.CancelledByUser) job.Cancel(reason);
             else job.Fail(e is OperationCanceledException ? control?.StopReason ?? "The backup was interrupted because the Api stopped." : e.Message);
+            retryable = e is not NotSupportedException;
             logger.LogWarning("Backup {JobId} {Status}: {Error}", job.Id, job.Status, job.ErrorMessage);
         }
         await db.SaveChangesAsync(CancellationToken.None);
+        return retryable;
     }
 
     private async Task DumpAsync(BackupJob job, Source source, JobControl? control, CancellationToken cancellationToken)

@@ -82,8 +82,9 @@ public sealed class JobWorker(
             """, stoppingToken, WorkerId) is { } backupId)
         {
             var job = await db.BackupJobs.SingleAsync(j => j.Id == backupId, stoppingToken);
-            await RunAsync(backupId, stoppingToken, control => services.GetRequiredService<BackupRunner>().RunAsync(job, control));
-            if (job.Status == Domain.Backups.JobStatus.Failed)
+            var retryable = true;
+            await RunAsync(backupId, stoppingToken, async control => retryable = await services.GetRequiredService<BackupRunner>().RunAsync(job, control));
+            if (job.Status == Domain.Backups.JobStatus.Failed && retryable)
             {
                 await using var connection = await catalog.OpenConnectionAsync(CancellationToken.None);
                 if (await RetryPolicy.QueueRetriesAsync(connection, [job.Id], CancellationToken.None) > 0)

@@ -92,7 +92,9 @@ public sealed class ContractTests(ApiFixture fixture)
         Assert.Equal("failed", done["status"]!.GetValue<string>());
         Assert.False(string.IsNullOrWhiteSpace(done["errorMessage"]!.GetValue<string>()));
         Assert.Null(done["checksumSha256"]);
-        Assert.Empty(Directory.EnumerateFiles(fixture.StoragePath, "*.partial-*", SearchOption.AllDirectories));
+        var path = Path.Combine(fixture.StoragePath, done["storagePath"]!.GetValue<string>());
+        Assert.False(Directory.Exists(Path.GetDirectoryName(path)) && Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + "*").Length > 0,
+            "a failed backup leaves nothing in storage");
     }
 
     [Fact]

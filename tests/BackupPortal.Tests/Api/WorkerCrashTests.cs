@@ -56,6 +56,8 @@ public sealed class WorkerCrashTests(ApiFixture fixture)
             var lost = await WaitAsync(client, $"/api/v1/backups/{jobId}", d => d["status"]!.GetValue<string>() != "running");
             Assert.Equal("failed", lost["status"]!.GetValue<string>());
             Assert.Contains("worker lost", lost["errorMessage"]!.GetValue<string>());
+            // The reaper marks the job first and removes the upload right after.
+            for (var i = 0; i < 50 && Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + "*").Length > 0; i++) await Task.Delay(100);
             Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + "*"));
 
             var retries = (await Get(client, $"/api/v1/backups?sourceId={source["id"]}"))["items"]!.AsArray();
