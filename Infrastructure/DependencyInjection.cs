@@ -7,6 +7,7 @@ using BackupPortal.Infrastructure.Identity;
 using BackupPortal.Infrastructure.Jobs;
 using BackupPortal.Infrastructure.PgTools;
 using BackupPortal.Infrastructure.Restores;
+using BackupPortal.Infrastructure.Retention;
 using BackupPortal.Infrastructure.Schedules;
 using BackupPortal.Infrastructure.Sources;
 using BackupPortal.Infrastructure.Storage;
@@ -87,6 +88,8 @@ public static class DependencyInjection
         services.AddScoped<ClientService>();
         services.AddTransient<TokenPruning>();
         services.AddTransient<ScheduleTicker>();
+        services.AddScoped<RetentionService>();
+        services.AddTransient<RetentionCleanup>();
         services.AddOptions<SchedulerOptions>().BindConfiguration("Scheduler");
         services.AddScheduler();
 
@@ -118,7 +121,9 @@ public static class DependencyInjection
         host.Services.UseScheduler(s =>
         {
             s.Schedule<TokenPruning>().Hourly().PreventOverlapping(nameof(TokenPruning));
-            if (firesSchedules) s.Schedule<ScheduleTicker>().EveryFiveSeconds().PreventOverlapping(nameof(ScheduleTicker));
+            if (!firesSchedules) return;
+            s.Schedule<ScheduleTicker>().EveryFiveSeconds().PreventOverlapping(nameof(ScheduleTicker));
+            s.Schedule<RetentionCleanup>().Hourly().PreventOverlapping(nameof(RetentionCleanup));
         });
         return host;
     }

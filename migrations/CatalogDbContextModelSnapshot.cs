@@ -153,6 +153,10 @@ namespace BackupPortal.Migrations.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("estimated_bytes");
 
+                    b.Property<DateTimeOffset?>("ExpiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expired_at");
+
                     b.Property<long?>("FileSizeBytes")
                         .HasColumnType("bigint")
                         .HasColumnName("file_size_bytes");
@@ -462,6 +466,22 @@ namespace BackupPortal.Migrations.Migrations
                     b.Property<bool>("IsActive")
                         .HasColumnType("boolean")
                         .HasColumnName("is_active");
+
+                    b.Property<int>("KeepDaily")
+                        .HasColumnType("integer")
+                        .HasColumnName("keep_daily");
+
+                    b.Property<int>("KeepMonthly")
+                        .HasColumnType("integer")
+                        .HasColumnName("keep_monthly");
+
+                    b.Property<int>("KeepWeekly")
+                        .HasColumnType("integer")
+                        .HasColumnName("keep_weekly");
+
+                    b.Property<int>("KeepYearly")
+                        .HasColumnType("integer")
+                        .HasColumnName("keep_yearly");
 
                     b.Property<DateTimeOffset?>("LastRunAt")
                         .HasColumnType("timestamp with time zone")

@@ -77,6 +77,16 @@ public sealed class BackupJob
         VerificationStatus = VerificationStatus.Pending;
     }
 
+    public DateTimeOffset? ExpiredAt { get; set; }
+
+    /// <summary>Retention removed the artifact; the row stays for the audit trail.</summary>
+    public void Expire(string reason)
+    {
+        Status = JobStatus.Expired;
+        ExpiredAt = DateTimeOffset.UtcNow;
+        ErrorMessage = reason;
+    }
+
     public void Cancel(string reason)
     {
         Status = JobStatus.Cancelled;

@@ -2,7 +2,8 @@ namespace BackupPortal.Domain.Backups;
 
 public enum BackupType { Full, Incremental, SchemaOnly, Base }
 
-public enum JobStatus { Pending, Running, Completed, Failed, Cancelled }
+/// <summary>The seed's statuses, plus <c>expired</c>: retention deleted the artifact; the row stays for the audit trail.</summary>
+public enum JobStatus { Pending, Running, Completed, Failed, Cancelled, Expired }
 
 public enum VerificationStatus { Pending, Verified, Failed }
 

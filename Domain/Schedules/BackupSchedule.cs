@@ -12,7 +12,16 @@ public sealed class BackupSchedule
     public required string CronExpression { get; set; }
     public string TimeZone { get; set; } = "UTC";
     public bool IsActive { get; set; } = true;
+    /// <summary>How long incrementals of this schedule live (the seed's cleanup: 30 days).</summary>
     public int RetentionDays { get; set; } = 30;
+
+    /// <summary>Grandfather-father-son: the newest backup of each of the last N days, weeks, months, years is kept.</summary>
+    public int KeepDaily { get; set; } = 7;
+    public int KeepWeekly { get; set; } = 4;
+    public int KeepMonthly { get; set; } = 12;
+    public int KeepYearly { get; set; }
+
+    public Retention.RetentionPolicy Policy => new(KeepDaily, KeepWeekly, KeepMonthly, KeepYearly, RetentionDays);
 
     /// <summary>How many times a run is tried in all before its failure stands.</summary>
     public int MaxAttempts { get; set; } = 3;

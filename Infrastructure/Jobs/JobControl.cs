@@ -31,7 +31,8 @@ public sealed class JobControl(Guid jobId, CancellationToken stopping) : IDispos
     {
         if (StopReason is not null) return;
         (StopReason, CancelledByUser) = (reason, byUser);
-        _cancel.Cancel();
+        // Off the caller's thread: cancellation callbacks (killing tools, cancelling queries) must not stall the heartbeat.
+        _ = _cancel.CancelAsync();
     }
 
     public void Dispose() => _cancel.Dispose();

@@ -150,9 +150,10 @@ public sealed class JobWorker(
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            catch (Exception e)
             {
-                logger.LogWarning("Heartbeat failed ({Error}); retrying", e.Message);
+                // A heartbeat that stops would let this instance's own jobs be reaped as lost: log and keep beating.
+                logger.LogError(e, "Heartbeat failed; retrying");
                 await Task.Delay(options.Value.Heartbeat, stoppingToken);
             }
         }

@@ -11,7 +11,7 @@ namespace BackupPortal.Infrastructure.Schedules;
 
 public sealed record ScheduleInput(
     string Name, Guid SourceId, BackupType BackupType, string CronExpression, string TimeZone, bool IsActive, int RetentionDays,
-    int MaxAttempts, int RetryBackoffSeconds);
+    int MaxAttempts, int RetryBackoffSeconds, int KeepDaily, int KeepWeekly, int KeepMonthly, int KeepYearly);
 
 public sealed record FiredSchedule(Guid ScheduleId, string Name, DateTimeOffset ScheduledFor, Guid? BackupJobId, string Outcome);
 
@@ -21,13 +21,13 @@ public sealed record FiredSchedule(Guid ScheduleId, string Name, DateTimeOffset 
 /// </summary>
 public sealed class ScheduleService(CatalogDbContext db, BackupService backups, JobSignal signal)
 {
-    /// <summary>The seed's four default schedules, given to every new source.</summary>
-    public static readonly (string Name, string Cron, BackupType Type, int RetentionDays)[] Defaults =
+    /// <summary>The seed's four default schedules, given to every new source; the monthly archive keeps long.</summary>
+    public static readonly (string Name, string Cron, BackupType Type, Domain.Retention.RetentionPolicy Policy)[] Defaults =
     [
-        ("Daily full backup", "0 2 * * *", BackupType.Full, 30),
-        ("Hourly incremental (business hours)", "0 9-17 * * 1-5", BackupType.Incremental, 30),
-        ("Weekly schema", "0 3 * * 0", BackupType.SchemaOnly, 90),
-        ("Monthly archive", "0 1 1 * *", BackupType.Full, 365),
+        ("Daily full backup", "0 2 * * *", BackupType.Full, new(KeepDaily: 7, KeepWeekly: 4, KeepMonthly: 0)),
+        ("Hourly incremental (business hours)", "0 9-17 * * 1-5", BackupType.Incremental, new(IncrementalKeepDays: 30)),
+        ("Weekly schema", "0 3 * * 0", BackupType.SchemaOnly, new(KeepDaily: 0, KeepWeekly: 8, KeepMonthly: 0)),
+        ("Monthly archive", "0 1 1 * *", BackupType.Full, new(KeepDaily: 0, KeepWeekly: 0, KeepMonthly: 12, KeepYearly: 5)),
     ];
 
     public Task<List<BackupSchedule>> ListAsync(Guid? sourceId, CancellationToken cancellationToken) =>
@@ -93,11 +93,13 @@ public sealed class ScheduleService(CatalogDbContext db, BackupService backups, 
     public async Task AddDefaultsAsync(Guid sourceId, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
-        foreach (var (name, cron, type, retention) in Defaults)
+        foreach (var (name, cron, type, policy) in Defaults)
         {
             db.BackupSchedules.Add(new BackupSchedule
             {
-                Name = name, SourceId = sourceId, BackupType = type, CronExpression = cron, TimeZone = "UTC", RetentionDays = retention,
+                Name = name, SourceId = sourceId, BackupType = type, CronExpression = cron, TimeZone = "UTC",
+                RetentionDays = policy.IncrementalKeepDays, KeepDaily = policy.KeepDaily, KeepWeekly = policy.KeepWeekly,
+                KeepMonthly = policy.KeepMonthly, KeepYearly = policy.KeepYearly,
                 NextRunAt = CronRules.Occurrences(cron, "UTC", now).First(),
             });
         }
@@ -152,6 +154,7 @@ public sealed class ScheduleService(CatalogDbContext db, BackupService backups, 
         schedule.RetentionDays = input.RetentionDays;
         schedule.MaxAttempts = input.MaxAttempts;
         schedule.RetryBackoffSeconds = input.RetryBackoffSeconds;
+        (schedule.KeepDaily, schedule.KeepWeekly, schedule.KeepMonthly, schedule.KeepYearly) = (input.KeepDaily, input.KeepWeekly, input.KeepMonthly, input.KeepYearly);
         schedule.NextRunAt = input.IsActive ? CronRules.Occurrences(schedule.CronExpression, schedule.TimeZone, DateTimeOffset.UtcNow).FirstOrDefault() : null;
         schedule.UpdatedAt = DateTimeOffset.UtcNow;
     }

@@ -32,10 +32,19 @@ public sealed class LocalBackupStorage(IOptions<StorageOptions> options) : IBack
         return Task.FromResult<long?>(info.Exists ? info.Length : null);
     }
 
-    public Task DeleteAsync(string path, CancellationToken cancellationToken)
+    /// <summary>Overwrites the file with zeros before deleting it, so expired backups do not linger on the disk's free blocks.</summary>
+    public async Task DeleteAsync(string path, CancellationToken cancellationToken)
     {
-        File.Delete(Resolve(path));
-        return Task.CompletedTask;
+        var file = Resolve(path);
+        if (!File.Exists(file)) return;
+        await using (var stream = new FileStream(file, FileMode.Open, FileAccess.Write, FileShare.None))
+        {
+            var zeros = new byte[1 << 20];
+            for (var left = stream.Length; left > 0; left -= zeros.Length)
+                await stream.WriteAsync(zeros.AsMemory(0, (int)Math.Min(zeros.Length, left)), cancellationToken);
+            stream.Flush(flushToDisk: true);
+        }
+        File.Delete(file);
     }
 
     public Task<int> DeleteUnfinishedAsync(string path, CancellationToken cancellationToken)

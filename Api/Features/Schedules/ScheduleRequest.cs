@@ -15,10 +15,14 @@ public class ScheduleRequest
     public int RetentionDays { get; set; } = 30;
     public int MaxAttempts { get; set; } = 3;
     public int RetryBackoffSeconds { get; set; } = 60;
+    public int KeepDaily { get; set; } = 7;
+    public int KeepWeekly { get; set; } = 4;
+    public int KeepMonthly { get; set; } = 12;
+    public int KeepYearly { get; set; }
 
     public ScheduleInput ToInput() => new(
         Name.Trim(), SourceId, Enums.ParseOrNull<BackupType>(BackupType)!.Value, CronExpression, TimeZone, IsActive, RetentionDays,
-        MaxAttempts, RetryBackoffSeconds);
+        MaxAttempts, RetryBackoffSeconds, KeepDaily, KeepWeekly, KeepMonthly, KeepYearly);
 }
 
 public static class ScheduleRules
@@ -47,6 +51,10 @@ public abstract class ScheduleRequestValidator<T> : FastEndpoints.Validator<T> w
         RuleFor(r => r.RetentionDays).InclusiveBetween(1, 36500);
         RuleFor(r => r.MaxAttempts).InclusiveBetween(1, 10);
         RuleFor(r => r.RetryBackoffSeconds).InclusiveBetween(1, 86400);
+        RuleFor(r => r.KeepDaily).InclusiveBetween(0, 3650);
+        RuleFor(r => r.KeepWeekly).InclusiveBetween(0, 520);
+        RuleFor(r => r.KeepMonthly).InclusiveBetween(0, 1200);
+        RuleFor(r => r.KeepYearly).InclusiveBetween(0, 100);
         this.ValidCron(r => r.CronExpression, r => r.TimeZone);
     }
 }

@@ -73,7 +73,9 @@ public sealed class ApiDriver(ApiFixture fixture)
         {
             var node = await GetAsync(url);
             if (done(node)) return node;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{url} did not finish in {JobTimeout}: {node.ToJsonString()}");
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{url} did not finish in {JobTimeout}: {node.ToJsonString()}\nErrors logged: "
+                    + string.Join("\n", fixture.Logs.Text.Split('\n').Where(l => l.StartsWith("Error") || l.StartsWith("Critical")).TakeLast(5)));
             await Task.Delay(250);
         }
     }

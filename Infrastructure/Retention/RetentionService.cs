@@ -1,0 +1,64 @@
+using BackupPortal.Domain.Backups;
+using BackupPortal.Domain.Retention;
+using BackupPortal.Infrastructure.Backups;
+using BackupPortal.Infrastructure.Catalog;
+using BackupPortal.Infrastructure.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace BackupPortal.Infrastructure.Retention;
+
+public sealed record RetentionItem(Guid BackupId, BackupType BackupType, Guid? ScheduleId, DateTimeOffset? TakenAt, string Reason);
+
+public sealed record RetentionPreview(Guid SourceId, bool Paused, List<RetentionItem> Delete, List<RetentionItem> Keep);
+
+/// <summary>Applies each schedule's retention policy (manual and safety backups follow the default policy), with the safety rails.</summary>
+public sealed class RetentionService(CatalogDbContext db, IBackupStorage storage, ILogger<RetentionService> logger)
+{
+    public const string ManualGroup = "manual";
+
+    public async Task<RetentionPreview> PreviewAsync(Guid sourceId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var backups = await db.BackupJobs.AsNoTracking()
+            .Where(j => j.SourceId == sourceId && j.Status == JobStatus.Completed).ToListAsync(cancellationToken);
+        var policies = await db.BackupSchedules.AsNoTracking().Where(s => s.SourceId == sourceId)
+            .ToDictionaryAsync(s => s.Id.ToString(), s => s.Policy, cancellationToken);
+        var recent = await db.BackupJobs.AsNoTracking()
+            .Where(j => j.SourceId == sourceId && (j.Status == JobStatus.Completed || j.Status == JobStatus.Failed) && j.Trigger != BackupTrigger.Safety)
+            .OrderByDescending(j => j.CreatedAt).Take(RetentionPolicy.FailuresThatPauseRetention).Select(j => j.Status).ToListAsync(cancellationToken);
+        var failuresInARow = recent.TakeWhile(s => s == JobStatus.Failed).Count();
+
+        var decisions = Domain.Retention.Retention.Decide(
+            [.. backups.Select(j => new RetainedBackup(j.Id, j.CompletedAt ?? j.CreatedAt, j.BackupType == BackupType.Incremental,
+                j.BackupType == BackupType.Full && j.VerificationStatus == VerificationStatus.Verified, j.ScheduleId?.ToString() ?? ManualGroup))],
+            group => policies.GetValueOrDefault(group) ?? new RetentionPolicy(), now, TimeZoneInfo.Utc, failuresInARow);
+        var byId = backups.ToDictionary(j => j.Id);
+        RetentionItem Item(RetentionDecision d) => new(d.BackupId, byId[d.BackupId].BackupType, byId[d.BackupId].ScheduleId, byId[d.BackupId].CompletedAt, d.Reason);
+        return new RetentionPreview(sourceId, failuresInARow >= RetentionPolicy.FailuresThatPauseRetention,
+            [.. decisions.Where(d => !d.Keep).Select(Item)], [.. decisions.Where(d => d.Keep).Select(Item)]);
+    }
+
+    /// <summary>Deletes what the policy lets go: artifact and manifest from storage, then the job becomes <c>expired</c>.</summary>
+    public async Task<List<RetentionItem>> CleanupAsync(Guid? sourceId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var sources = sourceId is { } one ? [one] : await db.Sources.Select(s => s.Id).ToListAsync(cancellationToken);
+        var deleted = new List<RetentionItem>();
+        foreach (var source in sources)
+        {
+            foreach (var item in (await PreviewAsync(source, now, cancellationToken)).Delete)
+            {
+                var job = await db.BackupJobs.SingleAsync(j => j.Id == item.BackupId, cancellationToken);
+                if (job.StoragePath is { } path)
+                {
+                    await storage.DeleteAsync(path, cancellationToken);
+                    await storage.DeleteAsync(ArtifactManifest.PathFor(path), cancellationToken);
+                }
+                job.Expire($"Expired by retention: {item.Reason}.");
+                await db.SaveChangesAsync(cancellationToken);
+                deleted.Add(item);
+            }
+        }
+        if (deleted.Count > 0) logger.LogInformation("Retention expired {Count} backups", deleted.Count);
+        return deleted;
+    }
+}
