@@ -322,6 +322,10 @@ namespace BackupPortal.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<DateTimeOffset?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("archived_at");
+
                     b.Property<Guid>("BackupJobId")
                         .HasColumnType("uuid")
                         .HasColumnName("backup_job_id");

@@ -39,6 +39,9 @@ public sealed class RestoreOperation
     public string? CancelRequestedBy { get; set; }
     public long? ProgressBytes { get; set; }
 
+    /// <summary>Set by the cleanup 90 days after a restore ended (the seed's "archive old restore operations"); the row stays.</summary>
+    public DateTimeOffset? ArchivedAt { get; set; }
+
     public void Start()
     {
         Status = RestoreStatus.Running;

@@ -16,6 +16,7 @@ public sealed record RetentionPreview(Guid SourceId, bool Paused, List<Retention
 public sealed class RetentionService(CatalogDbContext db, IBackupStorage storage, ILogger<RetentionService> logger)
 {
     public const string ManualGroup = "manual";
+    public const int RestoreArchiveDays = 90;
 
     public async Task<RetentionPreview> PreviewAsync(Guid sourceId, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -58,7 +59,11 @@ public sealed class RetentionService(CatalogDbContext db, IBackupStorage storage
                 deleted.Add(item);
             }
         }
-        if (deleted.Count > 0) logger.LogInformation("Retention expired {Count} backups", deleted.Count);
+        var archived = await db.RestoreOperations
+            .Where(r => r.ArchivedAt == null && r.CreatedAt < now.AddDays(-RestoreArchiveDays)
+                        && (r.Status == Domain.Restores.RestoreStatus.Completed || r.Status == Domain.Restores.RestoreStatus.Failed))
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.ArchivedAt, now), cancellationToken);
+        if (deleted.Count + archived > 0) logger.LogInformation("Retention expired {Count} backups and archived {Archived} restore operations", deleted.Count, archived);
         return deleted;
     }
 }
