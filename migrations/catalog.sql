@@ -8,7 +8,40 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE TABLE audit_log (
+        id bigint NOT NULL,
+        at timestamp with time zone NOT NULL,
+        actor character varying(200) NOT NULL,
+        actor_role character varying(20),
+        action character varying(200) NOT NULL,
+        target character varying(400),
+        outcome character varying(100) NOT NULL,
+        remote_address character varying(64),
+        summary text,
+        prev_hash character varying(64) NOT NULL,
+        hash character varying(64) NOT NULL,
+        CONSTRAINT pk_audit_log PRIMARY KEY (id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE TABLE master_keys (
+        id character varying(40) NOT NULL,
+        root_key_id text NOT NULL,
+        wrapped_key text NOT NULL,
+        created_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_master_keys PRIMARY KEY (id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
     CREATE TABLE openiddict_applications (
         id text NOT NULL,
         application_type character varying(50),
@@ -33,7 +66,7 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
     CREATE TABLE openiddict_scopes (
         id text NOT NULL,
         concurrency_token character varying(50),
@@ -51,7 +84,20 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE TABLE roles (
+        id uuid NOT NULL,
+        name character varying(256),
+        normalized_name character varying(256),
+        concurrency_stamp text,
+        CONSTRAINT pk_roles PRIMARY KEY (id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
     CREATE TABLE sources (
         id uuid NOT NULL,
         name character varying(100) NOT NULL,
@@ -71,342 +117,7 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE TABLE openiddict_authorizations (
-        id text NOT NULL,
-        application_id text,
-        concurrency_token character varying(50),
-        creation_date timestamp with time zone,
-        properties text,
-        scopes text,
-        status character varying(50),
-        subject character varying(400),
-        type character varying(50),
-        CONSTRAINT pk_openiddict_authorizations PRIMARY KEY (id),
-        CONSTRAINT fk_openiddict_authorizations_openiddict_applications_applicati FOREIGN KEY (application_id) REFERENCES openiddict_applications (id)
-    );
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE TABLE backup_schedules (
-        id uuid NOT NULL,
-        name character varying(100) NOT NULL,
-        source_id uuid NOT NULL,
-        backup_type text NOT NULL,
-        cron_expression character varying(100) NOT NULL,
-        time_zone character varying(64) NOT NULL,
-        is_active boolean NOT NULL,
-        retention_days integer NOT NULL,
-        next_run_at timestamp with time zone,
-        last_run_at timestamp with time zone,
-        last_status text,
-        created_at timestamp with time zone NOT NULL,
-        updated_at timestamp with time zone NOT NULL,
-        CONSTRAINT pk_backup_schedules PRIMARY KEY (id),
-        CONSTRAINT fk_backup_schedules_sources_source_id FOREIGN KEY (source_id) REFERENCES sources (id) ON DELETE CASCADE
-    );
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE TABLE openiddict_tokens (
-        id text NOT NULL,
-        application_id text,
-        authorization_id text,
-        concurrency_token character varying(50),
-        creation_date timestamp with time zone,
-        expiration_date timestamp with time zone,
-        payload text,
-        properties text,
-        redemption_date timestamp with time zone,
-        reference_id character varying(100),
-        status character varying(50),
-        subject character varying(400),
-        type character varying(150),
-        CONSTRAINT pk_openiddict_tokens PRIMARY KEY (id),
-        CONSTRAINT fk_openiddict_tokens_openiddict_applications_application_id FOREIGN KEY (application_id) REFERENCES openiddict_applications (id),
-        CONSTRAINT fk_openiddict_tokens_openiddict_authorizations_authorization_id FOREIGN KEY (authorization_id) REFERENCES openiddict_authorizations (id)
-    );
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE TABLE backup_jobs (
-        id uuid NOT NULL,
-        schedule_id uuid,
-        source_id uuid NOT NULL,
-        database_name character varying(63) NOT NULL,
-        backup_type text NOT NULL,
-        status text NOT NULL,
-        trigger text NOT NULL,
-        requested_by text NOT NULL,
-        verification_status text NOT NULL,
-        file_size_bytes bigint,
-        checksum_sha256 character varying(64),
-        storage_path text,
-        key_id text,
-        started_at timestamp with time zone,
-        completed_at timestamp with time zone,
-        created_at timestamp with time zone NOT NULL,
-        error_message text,
-        details jsonb,
-        verification_report jsonb,
-        verified_at timestamp with time zone,
-        verifying_since timestamp with time zone,
-        CONSTRAINT pk_backup_jobs PRIMARY KEY (id),
-        CONSTRAINT fk_backup_jobs_backup_schedules_schedule_id FOREIGN KEY (schedule_id) REFERENCES backup_schedules (id) ON DELETE SET NULL,
-        CONSTRAINT fk_backup_jobs_sources_source_id FOREIGN KEY (source_id) REFERENCES sources (id) ON DELETE RESTRICT
-    );
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE TABLE backup_metrics (
-        id uuid NOT NULL,
-        backup_job_id uuid NOT NULL,
-        metric_name character varying(100) NOT NULL,
-        metric_value double precision NOT NULL,
-        unit character varying(20) NOT NULL,
-        recorded_at timestamp with time zone NOT NULL,
-        CONSTRAINT pk_backup_metrics PRIMARY KEY (id),
-        CONSTRAINT fk_backup_metrics_backup_jobs_backup_job_id FOREIGN KEY (backup_job_id) REFERENCES backup_jobs (id) ON DELETE CASCADE
-    );
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE TABLE restore_operations (
-        id uuid NOT NULL,
-        backup_job_id uuid NOT NULL,
-        target_source_id uuid NOT NULL,
-        restore_type text NOT NULL,
-        status text NOT NULL,
-        target_database character varying(63) NOT NULL,
-        tables text[] NOT NULL,
-        overwrite boolean NOT NULL,
-        force boolean NOT NULL,
-        no_owner boolean NOT NULL,
-        requested_by character varying(200) NOT NULL,
-        reason text NOT NULL,
-        safety_backup_id uuid,
-        started_at timestamp with time zone,
-        completed_at timestamp with time zone,
-        created_at timestamp with time zone NOT NULL,
-        error_message text,
-        bytes_restored bigint,
-        row_counts jsonb NOT NULL,
-        CONSTRAINT pk_restore_operations PRIMARY KEY (id),
-        CONSTRAINT fk_restore_operations_backup_jobs_backup_job_id FOREIGN KEY (backup_job_id) REFERENCES backup_jobs (id) ON DELETE RESTRICT,
-        CONSTRAINT fk_restore_operations_backup_jobs_safety_backup_id FOREIGN KEY (safety_backup_id) REFERENCES backup_jobs (id) ON DELETE SET NULL,
-        CONSTRAINT fk_restore_operations_sources_target_source_id FOREIGN KEY (target_source_id) REFERENCES sources (id) ON DELETE RESTRICT
-    );
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE INDEX ix_backup_jobs_created_at ON backup_jobs (created_at);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE INDEX ix_backup_jobs_schedule_id ON backup_jobs (schedule_id);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE INDEX ix_backup_jobs_source_id_created_at ON backup_jobs (source_id, created_at);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE INDEX ix_backup_jobs_status ON backup_jobs (status);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE INDEX ix_backup_metrics_backup_job_id_metric_name ON backup_metrics (backup_job_id, metric_name);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE INDEX ix_backup_schedules_source_id ON backup_schedules (source_id);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE UNIQUE INDEX ix_openiddict_applications_client_id ON openiddict_applications (client_id);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE INDEX ix_openiddict_authorizations_application_id_status_subject_type ON openiddict_authorizations (application_id, status, subject, type);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE UNIQUE INDEX ix_openiddict_scopes_name ON openiddict_scopes (name);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE INDEX ix_openiddict_tokens_application_id_status_subject_type ON openiddict_tokens (application_id, status, subject, type);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE INDEX ix_openiddict_tokens_authorization_id ON openiddict_tokens (authorization_id);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE UNIQUE INDEX ix_openiddict_tokens_reference_id ON openiddict_tokens (reference_id);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE INDEX ix_restore_operations_backup_job_id ON restore_operations (backup_job_id);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE INDEX ix_restore_operations_created_at ON restore_operations (created_at);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE INDEX ix_restore_operations_safety_backup_id ON restore_operations (safety_backup_id);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE INDEX ix_restore_operations_target_source_id ON restore_operations (target_source_id);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    CREATE UNIQUE INDEX ix_sources_name ON sources (name);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125154021_InitialCatalog') THEN
-    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
-    VALUES ('20261125154021_InitialCatalog', '10.0.15');
-    END IF;
-END $EF$;
-COMMIT;
-
-START TRANSACTION;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125160649_IdentityAuditKeys') THEN
-    DROP INDEX ix_backup_jobs_schedule_id;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125160649_IdentityAuditKeys') THEN
-    ALTER TABLE backup_jobs ADD scheduled_for timestamp with time zone;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125160649_IdentityAuditKeys') THEN
-    CREATE TABLE audit_log (
-        id bigint NOT NULL,
-        at timestamp with time zone NOT NULL,
-        actor character varying(200) NOT NULL,
-        actor_role character varying(20),
-        action character varying(200) NOT NULL,
-        target character varying(400),
-        outcome character varying(100) NOT NULL,
-        remote_address character varying(64),
-        summary text,
-        prev_hash character varying(64) NOT NULL,
-        hash character varying(64) NOT NULL,
-        CONSTRAINT pk_audit_log PRIMARY KEY (id)
-    );
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125160649_IdentityAuditKeys') THEN
-    CREATE TABLE master_keys (
-        id character varying(40) NOT NULL,
-        root_key_id text NOT NULL,
-        wrapped_key text NOT NULL,
-        created_at timestamp with time zone NOT NULL,
-        CONSTRAINT pk_master_keys PRIMARY KEY (id)
-    );
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125160649_IdentityAuditKeys') THEN
-    CREATE TABLE roles (
-        id uuid NOT NULL,
-        name character varying(256),
-        normalized_name character varying(256),
-        concurrency_stamp text,
-        CONSTRAINT pk_roles PRIMARY KEY (id)
-    );
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125160649_IdentityAuditKeys') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
     CREATE TABLE users (
         id uuid NOT NULL,
         created_at timestamp with time zone NOT NULL,
@@ -431,7 +142,26 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125160649_IdentityAuditKeys') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE TABLE openiddict_authorizations (
+        id text NOT NULL,
+        application_id text,
+        concurrency_token character varying(50),
+        creation_date timestamp with time zone,
+        properties text,
+        scopes text,
+        status character varying(50),
+        subject character varying(400),
+        type character varying(50),
+        CONSTRAINT pk_openiddict_authorizations PRIMARY KEY (id),
+        CONSTRAINT fk_openiddict_authorizations_openiddict_applications_applicati FOREIGN KEY (application_id) REFERENCES openiddict_applications (id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
     CREATE TABLE role_claims (
         id integer GENERATED BY DEFAULT AS IDENTITY,
         role_id uuid NOT NULL,
@@ -445,7 +175,36 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125160649_IdentityAuditKeys') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE TABLE backup_schedules (
+        id uuid NOT NULL,
+        name character varying(100) NOT NULL,
+        source_id uuid NOT NULL,
+        backup_type text NOT NULL,
+        cron_expression character varying(100) NOT NULL,
+        time_zone character varying(64) NOT NULL,
+        is_active boolean NOT NULL,
+        retention_days integer NOT NULL,
+        keep_daily integer NOT NULL,
+        keep_weekly integer NOT NULL,
+        keep_monthly integer NOT NULL,
+        keep_yearly integer NOT NULL,
+        max_attempts integer NOT NULL DEFAULT 3,
+        retry_backoff_seconds integer NOT NULL DEFAULT 60,
+        next_run_at timestamp with time zone,
+        last_run_at timestamp with time zone,
+        last_status text,
+        created_at timestamp with time zone NOT NULL,
+        updated_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_backup_schedules PRIMARY KEY (id),
+        CONSTRAINT fk_backup_schedules_sources_source_id FOREIGN KEY (source_id) REFERENCES sources (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
     CREATE TABLE user_claims (
         id integer GENERATED BY DEFAULT AS IDENTITY,
         user_id uuid NOT NULL,
@@ -459,7 +218,7 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125160649_IdentityAuditKeys') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
     CREATE TABLE user_logins (
         login_provider text NOT NULL,
         provider_key text NOT NULL,
@@ -473,7 +232,7 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125160649_IdentityAuditKeys') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
     CREATE TABLE user_roles (
         user_id uuid NOT NULL,
         role_id uuid NOT NULL,
@@ -486,7 +245,7 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125160649_IdentityAuditKeys') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
     CREATE TABLE user_tokens (
         user_id uuid NOT NULL,
         login_provider text NOT NULL,
@@ -500,305 +259,327 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125160649_IdentityAuditKeys') THEN
-    CREATE UNIQUE INDEX ix_backup_jobs_schedule_id_scheduled_for ON backup_jobs (schedule_id, scheduled_for);
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE TABLE openiddict_tokens (
+        id text NOT NULL,
+        application_id text,
+        authorization_id text,
+        concurrency_token character varying(50),
+        creation_date timestamp with time zone,
+        expiration_date timestamp with time zone,
+        payload text,
+        properties text,
+        redemption_date timestamp with time zone,
+        reference_id character varying(100),
+        status character varying(50),
+        subject character varying(400),
+        type character varying(150),
+        CONSTRAINT pk_openiddict_tokens PRIMARY KEY (id),
+        CONSTRAINT fk_openiddict_tokens_openiddict_applications_application_id FOREIGN KEY (application_id) REFERENCES openiddict_applications (id),
+        CONSTRAINT fk_openiddict_tokens_openiddict_authorizations_authorization_id FOREIGN KEY (authorization_id) REFERENCES openiddict_authorizations (id)
+    );
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125160649_IdentityAuditKeys') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE TABLE backup_jobs (
+        id uuid NOT NULL,
+        schedule_id uuid,
+        scheduled_for timestamp with time zone,
+        attempt integer NOT NULL DEFAULT 1,
+        retry_of_id uuid,
+        not_before timestamp with time zone,
+        source_id uuid NOT NULL,
+        database_name character varying(63) NOT NULL,
+        backup_type text NOT NULL,
+        status text NOT NULL,
+        trigger text NOT NULL,
+        requested_by text NOT NULL,
+        verification_status text NOT NULL,
+        file_size_bytes bigint,
+        checksum_sha256 character varying(64),
+        storage_path text,
+        key_id text,
+        started_at timestamp with time zone,
+        completed_at timestamp with time zone,
+        created_at timestamp with time zone NOT NULL,
+        error_message text,
+        details jsonb,
+        verification_report jsonb,
+        verified_at timestamp with time zone,
+        verifying_since timestamp with time zone,
+        worker_id character varying(100),
+        lease_expires_at timestamp with time zone,
+        cancel_requested_at timestamp with time zone,
+        cancel_requested_by character varying(200),
+        progress_bytes bigint,
+        progress_tables_done integer,
+        progress_tables_total integer,
+        estimated_bytes bigint,
+        expired_at timestamp with time zone,
+        CONSTRAINT pk_backup_jobs PRIMARY KEY (id),
+        CONSTRAINT fk_backup_jobs_backup_schedules_schedule_id FOREIGN KEY (schedule_id) REFERENCES backup_schedules (id) ON DELETE SET NULL,
+        CONSTRAINT fk_backup_jobs_sources_source_id FOREIGN KEY (source_id) REFERENCES sources (id) ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE TABLE backup_metrics (
+        id uuid NOT NULL,
+        backup_job_id uuid NOT NULL,
+        metric_name character varying(100) NOT NULL,
+        metric_value double precision NOT NULL,
+        unit character varying(20) NOT NULL,
+        recorded_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_backup_metrics PRIMARY KEY (id),
+        CONSTRAINT fk_backup_metrics_backup_jobs_backup_job_id FOREIGN KEY (backup_job_id) REFERENCES backup_jobs (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE TABLE restore_operations (
+        id uuid NOT NULL,
+        backup_job_id uuid NOT NULL,
+        target_source_id uuid NOT NULL,
+        restore_type text NOT NULL,
+        status text NOT NULL,
+        target_database character varying(63) NOT NULL,
+        tables text[] NOT NULL,
+        overwrite boolean NOT NULL,
+        force boolean NOT NULL,
+        no_owner boolean NOT NULL,
+        requested_by character varying(200) NOT NULL,
+        reason text NOT NULL,
+        safety_backup_id uuid,
+        started_at timestamp with time zone,
+        completed_at timestamp with time zone,
+        created_at timestamp with time zone NOT NULL,
+        error_message text,
+        bytes_restored bigint,
+        row_counts jsonb NOT NULL,
+        worker_id text,
+        lease_expires_at timestamp with time zone,
+        cancel_requested_at timestamp with time zone,
+        cancel_requested_by text,
+        progress_bytes bigint,
+        archived_at timestamp with time zone,
+        CONSTRAINT pk_restore_operations PRIMARY KEY (id),
+        CONSTRAINT fk_restore_operations_backup_jobs_backup_job_id FOREIGN KEY (backup_job_id) REFERENCES backup_jobs (id) ON DELETE RESTRICT,
+        CONSTRAINT fk_restore_operations_backup_jobs_safety_backup_id FOREIGN KEY (safety_backup_id) REFERENCES backup_jobs (id) ON DELETE SET NULL,
+        CONSTRAINT fk_restore_operations_sources_target_source_id FOREIGN KEY (target_source_id) REFERENCES sources (id) ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
     CREATE INDEX ix_audit_log_actor ON audit_log (actor);
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125160649_IdentityAuditKeys') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
     CREATE INDEX ix_audit_log_at ON audit_log (at);
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125160649_IdentityAuditKeys') THEN
-    CREATE INDEX ix_role_claims_role_id ON role_claims (role_id);
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE INDEX ix_backup_jobs_created_at ON backup_jobs (created_at);
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125160649_IdentityAuditKeys') THEN
-    CREATE UNIQUE INDEX "RoleNameIndex" ON roles (normalized_name);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125160649_IdentityAuditKeys') THEN
-    CREATE INDEX ix_user_claims_user_id ON user_claims (user_id);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125160649_IdentityAuditKeys') THEN
-    CREATE INDEX ix_user_logins_user_id ON user_logins (user_id);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125160649_IdentityAuditKeys') THEN
-    CREATE INDEX ix_user_roles_role_id ON user_roles (role_id);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125160649_IdentityAuditKeys') THEN
-    CREATE INDEX "EmailIndex" ON users (normalized_email);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125160649_IdentityAuditKeys') THEN
-    CREATE UNIQUE INDEX "UserNameIndex" ON users (normalized_user_name);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125160649_IdentityAuditKeys') THEN
-    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
-    VALUES ('20261125160649_IdentityAuditKeys', '10.0.15');
-    END IF;
-END $EF$;
-COMMIT;
-
-START TRANSACTION;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
-    ALTER TABLE restore_operations ADD cancel_requested_at timestamp with time zone;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
-    ALTER TABLE restore_operations ADD cancel_requested_by text;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
-    ALTER TABLE restore_operations ADD lease_expires_at timestamp with time zone;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
-    ALTER TABLE restore_operations ADD progress_bytes bigint;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
-    ALTER TABLE restore_operations ADD worker_id text;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
-    ALTER TABLE backup_jobs ADD cancel_requested_at timestamp with time zone;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
-    ALTER TABLE backup_jobs ADD cancel_requested_by character varying(200);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
-    ALTER TABLE backup_jobs ADD estimated_bytes bigint;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
-    ALTER TABLE backup_jobs ADD lease_expires_at timestamp with time zone;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
-    ALTER TABLE backup_jobs ADD progress_bytes bigint;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
-    ALTER TABLE backup_jobs ADD progress_tables_done integer;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
-    ALTER TABLE backup_jobs ADD progress_tables_total integer;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
-    ALTER TABLE backup_jobs ADD worker_id character varying(100);
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
     CREATE UNIQUE INDEX ix_backup_jobs_one_running_per_source ON backup_jobs (source_id) WHERE status = 'running' AND trigger <> 'safety';
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125164719_JobLeasesProgressCancel') THEN
-    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
-    VALUES ('20261125164719_JobLeasesProgressCancel', '10.0.15');
-    END IF;
-END $EF$;
-COMMIT;
-
-START TRANSACTION;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125165203_RetriesAndWorkerOnly') THEN
-    ALTER TABLE backup_schedules ADD max_attempts integer NOT NULL DEFAULT 3;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125165203_RetriesAndWorkerOnly') THEN
-    ALTER TABLE backup_schedules ADD retry_backoff_seconds integer NOT NULL DEFAULT 60;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125165203_RetriesAndWorkerOnly') THEN
-    ALTER TABLE backup_jobs ADD attempt integer NOT NULL DEFAULT 1;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125165203_RetriesAndWorkerOnly') THEN
-    ALTER TABLE backup_jobs ADD not_before timestamp with time zone;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125165203_RetriesAndWorkerOnly') THEN
-    ALTER TABLE backup_jobs ADD retry_of_id uuid;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125165203_RetriesAndWorkerOnly') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
     CREATE UNIQUE INDEX ix_backup_jobs_retry_of_id ON backup_jobs (retry_of_id) WHERE retry_of_id IS NOT NULL;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125165203_RetriesAndWorkerOnly') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE UNIQUE INDEX ix_backup_jobs_schedule_id_scheduled_for ON backup_jobs (schedule_id, scheduled_for);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE INDEX ix_backup_jobs_source_id_created_at ON backup_jobs (source_id, created_at);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE INDEX ix_backup_jobs_status ON backup_jobs (status);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE INDEX ix_backup_metrics_backup_job_id_metric_name ON backup_metrics (backup_job_id, metric_name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE INDEX ix_backup_schedules_source_id ON backup_schedules (source_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE UNIQUE INDEX ix_openiddict_applications_client_id ON openiddict_applications (client_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE INDEX ix_openiddict_authorizations_application_id_status_subject_type ON openiddict_authorizations (application_id, status, subject, type);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE UNIQUE INDEX ix_openiddict_scopes_name ON openiddict_scopes (name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE INDEX ix_openiddict_tokens_application_id_status_subject_type ON openiddict_tokens (application_id, status, subject, type);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE INDEX ix_openiddict_tokens_authorization_id ON openiddict_tokens (authorization_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE UNIQUE INDEX ix_openiddict_tokens_reference_id ON openiddict_tokens (reference_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE INDEX ix_restore_operations_backup_job_id ON restore_operations (backup_job_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE INDEX ix_restore_operations_created_at ON restore_operations (created_at);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE INDEX ix_restore_operations_safety_backup_id ON restore_operations (safety_backup_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE INDEX ix_restore_operations_target_source_id ON restore_operations (target_source_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE INDEX ix_role_claims_role_id ON role_claims (role_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE UNIQUE INDEX "RoleNameIndex" ON roles (normalized_name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE UNIQUE INDEX ix_sources_name ON sources (name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE INDEX ix_user_claims_user_id ON user_claims (user_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE INDEX ix_user_logins_user_id ON user_logins (user_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE INDEX ix_user_roles_role_id ON user_roles (role_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE INDEX "EmailIndex" ON users (normalized_email);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
+    CREATE UNIQUE INDEX "UserNameIndex" ON users (normalized_user_name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171516_InitialCatalog') THEN
     INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
-    VALUES ('20261125165203_RetriesAndWorkerOnly', '10.0.15');
-    END IF;
-END $EF$;
-COMMIT;
-
-START TRANSACTION;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125165947_RetentionPolicies') THEN
-    ALTER TABLE backup_schedules ADD keep_daily integer NOT NULL DEFAULT 0;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125165947_RetentionPolicies') THEN
-    ALTER TABLE backup_schedules ADD keep_monthly integer NOT NULL DEFAULT 0;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125165947_RetentionPolicies') THEN
-    ALTER TABLE backup_schedules ADD keep_weekly integer NOT NULL DEFAULT 0;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125165947_RetentionPolicies') THEN
-    ALTER TABLE backup_schedules ADD keep_yearly integer NOT NULL DEFAULT 0;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125165947_RetentionPolicies') THEN
-    ALTER TABLE backup_jobs ADD expired_at timestamp with time zone;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125165947_RetentionPolicies') THEN
-    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
-    VALUES ('20261125165947_RetentionPolicies', '10.0.15');
-    END IF;
-END $EF$;
-COMMIT;
-
-START TRANSACTION;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171155_RestoreArchive') THEN
-    ALTER TABLE restore_operations ADD archived_at timestamp with time zone;
-    END IF;
-END $EF$;
-
-DO $EF$
-BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125171155_RestoreArchive') THEN
-    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
-    VALUES ('20261125171155_RestoreArchive', '10.0.15');
+    VALUES ('20261125171516_InitialCatalog', '10.0.15');
     END IF;
 END $EF$;
 COMMIT;

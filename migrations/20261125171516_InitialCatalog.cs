@@ -2,6 +2,7 @@
 using System.Collections.Generic;
 using BackupPortal.Domain.Backups;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
@@ -13,6 +14,41 @@ namespace BackupPortal.Migrations.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "audit_log",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    actor_role = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    action = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    target = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
+                    outcome = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    remote_address = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    summary = table.Column<string>(type: "text", nullable: true),
+                    prev_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_audit_log", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "master_keys",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    root_key_id = table.Column<string>(type: "text", nullable: false),
+                    wrapped_key = table.Column<string>(type: "text", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_master_keys", x => x.id);
+                });
+
             migrationBuilder.CreateTable(
                 name: "openiddict_applications",
                 columns: table => new
@@ -59,6 +95,20 @@ namespace BackupPortal.Migrations.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "roles",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    normalized_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    concurrency_stamp = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_roles", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "sources",
                 columns: table => new
                 {
@@ -77,6 +127,32 @@ namespace BackupPortal.Migrations.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_sources", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "users",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    user_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    normalized_user_name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    normalized_email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    email_confirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    password_hash = table.Column<string>(type: "text", nullable: true),
+                    security_stamp = table.Column<string>(type: "text", nullable: true),
+                    concurrency_stamp = table.Column<string>(type: "text", nullable: true),
+                    phone_number = table.Column<string>(type: "text", nullable: true),
+                    phone_number_confirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    two_factor_enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    lockout_end = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    lockout_enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    access_failed_count = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_users", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -104,6 +180,27 @@ namespace BackupPortal.Migrations.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "role_claims",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    role_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    claim_type = table.Column<string>(type: "text", nullable: true),
+                    claim_value = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_role_claims", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_role_claims_roles_role_id",
+                        column: x => x.role_id,
+                        principalTable: "roles",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "backup_schedules",
                 columns: table => new
                 {
@@ -115,6 +212,12 @@ namespace BackupPortal.Migrations.Migrations
                     time_zone = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     is_active = table.Column<bool>(type: "boolean", nullable: false),
                     retention_days = table.Column<int>(type: "integer", nullable: false),
+                    keep_daily = table.Column<int>(type: "integer", nullable: false),
+                    keep_weekly = table.Column<int>(type: "integer", nullable: false),
+                    keep_monthly = table.Column<int>(type: "integer", nullable: false),
+                    keep_yearly = table.Column<int>(type: "integer", nullable: false),
+                    max_attempts = table.Column<int>(type: "integer", nullable: false, defaultValue: 3),
+                    retry_backoff_seconds = table.Column<int>(type: "integer", nullable: false, defaultValue: 60),
                     next_run_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     last_run_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     last_status = table.Column<string>(type: "text", nullable: true),
@@ -128,6 +231,91 @@ namespace BackupPortal.Migrations.Migrations
                         name: "fk_backup_schedules_sources_source_id",
                         column: x => x.source_id,
                         principalTable: "sources",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "user_claims",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    claim_type = table.Column<string>(type: "text", nullable: true),
+                    claim_value = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_user_claims", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_user_claims_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "user_logins",
+                columns: table => new
+                {
+                    login_provider = table.Column<string>(type: "text", nullable: false),
+                    provider_key = table.Column<string>(type: "text", nullable: false),
+                    provider_display_name = table.Column<string>(type: "text", nullable: true),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_user_logins", x => new { x.login_provider, x.provider_key });
+                    table.ForeignKey(
+                        name: "fk_user_logins_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "user_roles",
+                columns: table => new
+                {
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    role_id = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_user_roles", x => new { x.user_id, x.role_id });
+                    table.ForeignKey(
+                        name: "fk_user_roles_roles_role_id",
+                        column: x => x.role_id,
+                        principalTable: "roles",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_user_roles_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "user_tokens",
+                columns: table => new
+                {
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    login_provider = table.Column<string>(type: "text", nullable: false),
+                    name = table.Column<string>(type: "text", nullable: false),
+                    value = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_user_tokens", x => new { x.user_id, x.login_provider, x.name });
+                    table.ForeignKey(
+                        name: "fk_user_tokens_users_user_id",
+                        column: x => x.user_id,
+                        principalTable: "users",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -171,6 +359,10 @@ namespace BackupPortal.Migrations.Migrations
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
                     schedule_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    scheduled_for = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    attempt = table.Column<int>(type: "integer", nullable: false, defaultValue: 1),
+                    retry_of_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    not_before = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     source_id = table.Column<Guid>(type: "uuid", nullable: false),
                     database_name = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
                     backup_type = table.Column<string>(type: "text", nullable: false),
@@ -189,7 +381,16 @@ namespace BackupPortal.Migrations.Migrations
                     details = table.Column<BackupDetails>(type: "jsonb", nullable: true),
                     verification_report = table.Column<VerificationReport>(type: "jsonb", nullable: true),
                     verified_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    verifying_since = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    verifying_since = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    worker_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    lease_expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    cancel_requested_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    cancel_requested_by = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    progress_bytes = table.Column<long>(type: "bigint", nullable: true),
+                    progress_tables_done = table.Column<int>(type: "integer", nullable: true),
+                    progress_tables_total = table.Column<int>(type: "integer", nullable: true),
+                    estimated_bytes = table.Column<long>(type: "bigint", nullable: true),
+                    expired_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -252,7 +453,13 @@ namespace BackupPortal.Migrations.Migrations
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     error_message = table.Column<string>(type: "text", nullable: true),
                     bytes_restored = table.Column<long>(type: "bigint", nullable: true),
-                    row_counts = table.Column<List<TableComparison>>(type: "jsonb", nullable: false)
+                    row_counts = table.Column<List<TableComparison>>(type: "jsonb", nullable: false),
+                    worker_id = table.Column<string>(type: "text", nullable: true),
+                    lease_expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    cancel_requested_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    cancel_requested_by = table.Column<string>(type: "text", nullable: true),
+                    progress_bytes = table.Column<long>(type: "bigint", nullable: true),
+                    archived_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -278,14 +485,39 @@ namespace BackupPortal.Migrations.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_audit_log_actor",
+                table: "audit_log",
+                column: "actor");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_audit_log_at",
+                table: "audit_log",
+                column: "at");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_backup_jobs_created_at",
                 table: "backup_jobs",
                 column: "created_at");
 
             migrationBuilder.CreateIndex(
-                name: "ix_backup_jobs_schedule_id",
+                name: "ix_backup_jobs_one_running_per_source",
                 table: "backup_jobs",
-                column: "schedule_id");
+                column: "source_id",
+                unique: true,
+                filter: "status = 'running' AND trigger <> 'safety'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_backup_jobs_retry_of_id",
+                table: "backup_jobs",
+                column: "retry_of_id",
+                unique: true,
+                filter: "retry_of_id IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_backup_jobs_schedule_id_scheduled_for",
+                table: "backup_jobs",
+                columns: new[] { "schedule_id", "scheduled_for" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_backup_jobs_source_id_created_at",
@@ -361,9 +593,46 @@ namespace BackupPortal.Migrations.Migrations
                 column: "target_source_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_role_claims_role_id",
+                table: "role_claims",
+                column: "role_id");
+
+            migrationBuilder.CreateIndex(
+                name: "RoleNameIndex",
+                table: "roles",
+                column: "normalized_name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_sources_name",
                 table: "sources",
                 column: "name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_user_claims_user_id",
+                table: "user_claims",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_user_logins_user_id",
+                table: "user_logins",
+                column: "user_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_user_roles_role_id",
+                table: "user_roles",
+                column: "role_id");
+
+            migrationBuilder.CreateIndex(
+                name: "EmailIndex",
+                table: "users",
+                column: "normalized_email");
+
+            migrationBuilder.CreateIndex(
+                name: "UserNameIndex",
+                table: "users",
+                column: "normalized_user_name",
                 unique: true);
         }
 
@@ -371,7 +640,13 @@ namespace BackupPortal.Migrations.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "audit_log");
+
+            migrationBuilder.DropTable(
                 name: "backup_metrics");
+
+            migrationBuilder.DropTable(
+                name: "master_keys");
 
             migrationBuilder.DropTable(
                 name: "openiddict_scopes");
@@ -383,10 +658,31 @@ namespace BackupPortal.Migrations.Migrations
                 name: "restore_operations");
 
             migrationBuilder.DropTable(
+                name: "role_claims");
+
+            migrationBuilder.DropTable(
+                name: "user_claims");
+
+            migrationBuilder.DropTable(
+                name: "user_logins");
+
+            migrationBuilder.DropTable(
+                name: "user_roles");
+
+            migrationBuilder.DropTable(
+                name: "user_tokens");
+
+            migrationBuilder.DropTable(
                 name: "openiddict_authorizations");
 
             migrationBuilder.DropTable(
                 name: "backup_jobs");
+
+            migrationBuilder.DropTable(
+                name: "roles");
+
+            migrationBuilder.DropTable(
+                name: "users");
 
             migrationBuilder.DropTable(
                 name: "openiddict_applications");

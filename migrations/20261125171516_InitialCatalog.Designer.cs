@@ -14,8 +14,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BackupPortal.Migrations.Migrations
 {
     [DbContext(typeof(CatalogDbContext))]
-    [Migration("20261125164719_JobLeasesProgressCancel")]
-    partial class JobLeasesProgressCancel
+    [Migration("20261125171516_InitialCatalog")]
+    partial class InitialCatalog
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -105,6 +105,12 @@ namespace BackupPortal.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<int>("Attempt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("attempt");
+
                     b.Property<string>("BackupType")
                         .IsRequired()
                         .HasColumnType("text")
@@ -150,6 +156,10 @@ namespace BackupPortal.Migrations.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("estimated_bytes");
 
+                    b.Property<DateTimeOffset?>("ExpiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expired_at");
+
                     b.Property<long?>("FileSizeBytes")
                         .HasColumnType("bigint")
                         .HasColumnName("file_size_bytes");
@@ -161,6 +171,10 @@ namespace BackupPortal.Migrations.Migrations
                     b.Property<DateTimeOffset?>("LeaseExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("lease_expires_at");
+
+                    b.Property<DateTimeOffset?>("NotBefore")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("not_before");
 
                     b.Property<long?>("ProgressBytes")
                         .HasColumnType("bigint")
@@ -178,6 +192,10 @@ namespace BackupPortal.Migrations.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("requested_by");
+
+                    b.Property<Guid?>("RetryOfId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("retry_of_id");
 
                     b.Property<Guid?>("ScheduleId")
                         .HasColumnType("uuid")
@@ -236,6 +254,11 @@ namespace BackupPortal.Migrations.Migrations
 
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_backup_jobs_created_at");
+
+                    b.HasIndex("RetryOfId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_backup_jobs_retry_of_id")
+                        .HasFilter("retry_of_id IS NOT NULL");
 
                     b.HasIndex("SourceId")
                         .IsUnique()
@@ -301,6 +324,10 @@ namespace BackupPortal.Migrations.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("archived_at");
 
                     b.Property<Guid>("BackupJobId")
                         .HasColumnType("uuid")
@@ -447,6 +474,22 @@ namespace BackupPortal.Migrations.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("is_active");
 
+                    b.Property<int>("KeepDaily")
+                        .HasColumnType("integer")
+                        .HasColumnName("keep_daily");
+
+                    b.Property<int>("KeepMonthly")
+                        .HasColumnType("integer")
+                        .HasColumnName("keep_monthly");
+
+                    b.Property<int>("KeepWeekly")
+                        .HasColumnType("integer")
+                        .HasColumnName("keep_weekly");
+
+                    b.Property<int>("KeepYearly")
+                        .HasColumnType("integer")
+                        .HasColumnName("keep_yearly");
+
                     b.Property<DateTimeOffset?>("LastRunAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_run_at");
@@ -454,6 +497,12 @@ namespace BackupPortal.Migrations.Migrations
                     b.Property<string>("LastStatus")
                         .HasColumnType("text")
                         .HasColumnName("last_status");
+
+                    b.Property<int>("MaxAttempts")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(3)
+                        .HasColumnName("max_attempts");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -468,6 +517,12 @@ namespace BackupPortal.Migrations.Migrations
                     b.Property<int>("RetentionDays")
                         .HasColumnType("integer")
                         .HasColumnName("retention_days");
+
+                    b.Property<int>("RetryBackoffSeconds")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(60)
+                        .HasColumnName("retry_backoff_seconds");
 
                     b.Property<Guid>("SourceId")
                         .HasColumnType("uuid")
