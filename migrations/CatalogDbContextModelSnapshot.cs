@@ -472,19 +472,27 @@ namespace BackupPortal.Migrations.Migrations
                         .HasColumnName("is_active");
 
                     b.Property<int>("KeepDaily")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(7)
                         .HasColumnName("keep_daily");
 
                     b.Property<int>("KeepMonthly")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(12)
                         .HasColumnName("keep_monthly");
 
                     b.Property<int>("KeepWeekly")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(4)
                         .HasColumnName("keep_weekly");
 
                     b.Property<int>("KeepYearly")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(0)
                         .HasColumnName("keep_yearly");
 
                     b.Property<DateTimeOffset?>("LastRunAt")

@@ -53,5 +53,10 @@ internal sealed class BackupScheduleConfiguration : IEntityTypeConfiguration<Bac
         builder.Property(s => s.TimeZone).HasMaxLength(64);
         builder.Property(s => s.MaxAttempts).HasDefaultValue(3);
         builder.Property(s => s.RetryBackoffSeconds).HasDefaultValue(60);
+        // Defaults for rows written by hand; the sentinel makes EF send an explicit 0 (a valid "keep none").
+        builder.Property(s => s.KeepDaily).HasDefaultValue(7).HasSentinel(-1);
+        builder.Property(s => s.KeepWeekly).HasDefaultValue(4).HasSentinel(-1);
+        builder.Property(s => s.KeepMonthly).HasDefaultValue(12).HasSentinel(-1);
+        builder.Property(s => s.KeepYearly).HasDefaultValue(0).HasSentinel(-1);
     }
 }

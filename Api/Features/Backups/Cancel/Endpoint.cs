@@ -4,12 +4,7 @@ using FastEndpoints;
 
 namespace BackupPortal.Api.Features.Backups.Cancel;
 
-public sealed class Request
-{
-    public Guid Id { get; set; }
-}
-
-public sealed class Endpoint(BackupService backups) : Endpoint<Request, BackupResponse>
+public sealed class Endpoint(BackupService backups) : Endpoint<IdRequest, BackupResponse>
 {
     public override void Configure()
     {
@@ -19,6 +14,6 @@ public sealed class Endpoint(BackupService backups) : Endpoint<Request, BackupRe
         Summary(s => s.Summary = "Cancels a backup: a queued one at once; a running one stops its pg_dump within seconds and leaves no artifact.");
     }
 
-    public override async Task HandleAsync(Request req, CancellationToken ct) =>
+    public override async Task HandleAsync(IdRequest req, CancellationToken ct) =>
         await Send.ResponseAsync(BackupResponse.From(await backups.CancelAsync(req.Id, User.Actor(), ct)), 202, ct);
 }

@@ -4,16 +4,11 @@ using FastEndpoints;
 
 namespace BackupPortal.Api.Features.Backups.Contents;
 
-public sealed class Request
-{
-    public Guid Id { get; set; }
-}
-
 public sealed record TableEntry(string Schema, string Name, string QualifiedName, long RowCount);
 
 public sealed record Response(Guid BackupId, List<string> Schemas, List<TableEntry> Tables);
 
-public sealed class Endpoint(BackupService backups) : Endpoint<Request, Response>
+public sealed class Endpoint(BackupService backups) : Endpoint<IdRequest, Response>
 {
     public override void Configure()
     {
@@ -23,7 +18,7 @@ public sealed class Endpoint(BackupService backups) : Endpoint<Request, Response
         Summary(s => s.Summary = "The schemas and tables in the backup's archive, for picking a partial restore.");
     }
 
-    public override async Task HandleAsync(Request req, CancellationToken ct)
+    public override async Task HandleAsync(IdRequest req, CancellationToken ct)
     {
         var job = await backups.GetAsync(req.Id, ct);
         var details = job.Details ?? throw new ConflictException($"Backup {req.Id} has no archive yet (status '{Enums.Name(job.Status)}').");

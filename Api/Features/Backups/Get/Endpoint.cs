@@ -3,12 +3,7 @@ using FastEndpoints;
 
 namespace BackupPortal.Api.Features.Backups.Get;
 
-public sealed class Request
-{
-    public Guid Id { get; set; }
-}
-
-public sealed class Endpoint(BackupService backups) : Endpoint<Request, BackupDetailResponse>
+public sealed class Endpoint(BackupService backups) : Endpoint<IdRequest, BackupDetailResponse>
 {
     public override void Configure()
     {
@@ -18,7 +13,7 @@ public sealed class Endpoint(BackupService backups) : Endpoint<Request, BackupDe
         Summary(s => s.Summary = "A backup job with its verification report, metrics and the row counts recorded at backup time.");
     }
 
-    public override async Task HandleAsync(Request req, CancellationToken ct)
+    public override async Task HandleAsync(IdRequest req, CancellationToken ct)
     {
         var job = await backups.GetAsync(req.Id, ct);
         var metrics = await backups.MetricsAsync(req.Id, ct);

@@ -3,12 +3,7 @@ using FastEndpoints;
 
 namespace BackupPortal.Api.Features.Backups.Verify;
 
-public sealed class Request
-{
-    public Guid Id { get; set; }
-}
-
-public sealed class Endpoint(BackupService backups) : Endpoint<Request, BackupResponse>
+public sealed class Endpoint(BackupService backups) : Endpoint<IdRequest, BackupResponse>
 {
     public override void Configure()
     {
@@ -18,6 +13,6 @@ public sealed class Endpoint(BackupService backups) : Endpoint<Request, BackupRe
         Summary(s => s.Summary = "Queues a verification: checksum, decryption, archive contents, schema and a real restore with row counts.");
     }
 
-    public override async Task HandleAsync(Request req, CancellationToken ct) =>
+    public override async Task HandleAsync(IdRequest req, CancellationToken ct) =>
         await Send.ResponseAsync(BackupResponse.From(await backups.RequestVerificationAsync(req.Id, ct)), 202, ct);
 }

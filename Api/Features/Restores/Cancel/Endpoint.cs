@@ -4,12 +4,7 @@ using FastEndpoints;
 
 namespace BackupPortal.Api.Features.Restores.Cancel;
 
-public sealed class Request
-{
-    public Guid Id { get; set; }
-}
-
-public sealed class Endpoint(RestoreService restores) : Endpoint<Request, RestoreResponse>
+public sealed class Endpoint(RestoreService restores) : Endpoint<IdRequest, RestoreResponse>
 {
     public override void Configure()
     {
@@ -19,6 +14,6 @@ public sealed class Endpoint(RestoreService restores) : Endpoint<Request, Restor
         Summary(s => s.Summary = "Cancels a restore: a queued one at once; a running one is stopped and what it had begun is rolled back or dropped.");
     }
 
-    public override async Task HandleAsync(Request req, CancellationToken ct) =>
+    public override async Task HandleAsync(IdRequest req, CancellationToken ct) =>
         await Send.ResponseAsync(RestoreResponse.From(await restores.CancelAsync(req.Id, User.Actor(), ct)), 202, ct);
 }

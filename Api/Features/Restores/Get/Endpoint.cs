@@ -3,12 +3,7 @@ using FastEndpoints;
 
 namespace BackupPortal.Api.Features.Restores.Get;
 
-public sealed class Request
-{
-    public Guid Id { get; set; }
-}
-
-public sealed class Endpoint(RestoreService restores) : Endpoint<Request, RestoreResponse>
+public sealed class Endpoint(RestoreService restores) : Endpoint<IdRequest, RestoreResponse>
 {
     public override void Configure()
     {
@@ -17,6 +12,6 @@ public sealed class Endpoint(RestoreService restores) : Endpoint<Request, Restor
         Description(b => b.Produces(404));
     }
 
-    public override async Task HandleAsync(Request req, CancellationToken ct) =>
+    public override async Task HandleAsync(IdRequest req, CancellationToken ct) =>
         await Send.OkAsync(RestoreResponse.From(await restores.GetAsync(req.Id, ct)), ct);
 }

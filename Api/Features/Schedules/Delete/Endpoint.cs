@@ -3,12 +3,7 @@ using FastEndpoints;
 
 namespace BackupPortal.Api.Features.Schedules.Delete;
 
-public sealed class Request
-{
-    public Guid Id { get; set; }
-}
-
-public sealed class Endpoint(ScheduleService schedules) : Endpoint<Request>
+public sealed class Endpoint(ScheduleService schedules) : Endpoint<IdRequest>
 {
     public override void Configure()
     {
@@ -17,7 +12,7 @@ public sealed class Endpoint(ScheduleService schedules) : Endpoint<Request>
         Description(b => b.Produces(404));
     }
 
-    public override async Task HandleAsync(Request req, CancellationToken ct)
+    public override async Task HandleAsync(IdRequest req, CancellationToken ct)
     {
         await schedules.DeleteAsync(req.Id, ct);
         await Send.NoContentAsync(ct);

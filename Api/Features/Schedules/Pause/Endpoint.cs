@@ -3,12 +3,7 @@ using FastEndpoints;
 
 namespace BackupPortal.Api.Features.Schedules.Pause;
 
-public sealed class Request
-{
-    public Guid Id { get; set; }
-}
-
-public sealed class Endpoint(ScheduleService schedules) : Endpoint<Request, ScheduleResponse>
+public sealed class Endpoint(ScheduleService schedules) : Endpoint<IdRequest, ScheduleResponse>
 {
     public override void Configure()
     {
@@ -17,6 +12,6 @@ public sealed class Endpoint(ScheduleService schedules) : Endpoint<Request, Sche
         Description(b => b.Produces(404));
     }
 
-    public override async Task HandleAsync(Request req, CancellationToken ct) =>
+    public override async Task HandleAsync(IdRequest req, CancellationToken ct) =>
         await Send.OkAsync(ScheduleResponse.From(await schedules.SetActiveAsync(req.Id, active: false, ct)), ct);
 }

@@ -5,12 +5,7 @@ using FastEndpoints;
 
 namespace BackupPortal.Api.Features.Schedules.Run;
 
-public sealed class Request
-{
-    public Guid Id { get; set; }
-}
-
-public sealed class Endpoint(ScheduleService schedules) : Endpoint<Request, BackupResponse>
+public sealed class Endpoint(ScheduleService schedules) : Endpoint<IdRequest, BackupResponse>
 {
     public override void Configure()
     {
@@ -20,6 +15,6 @@ public sealed class Endpoint(ScheduleService schedules) : Endpoint<Request, Back
         Summary(s => s.Summary = "Runs the schedule's backup now.");
     }
 
-    public override async Task HandleAsync(Request req, CancellationToken ct) =>
+    public override async Task HandleAsync(IdRequest req, CancellationToken ct) =>
         await Send.ResponseAsync(BackupResponse.From(await schedules.RunNowAsync(req.Id, User.Actor(), ct)), 202, ct);
 }

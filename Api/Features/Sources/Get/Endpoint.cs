@@ -3,12 +3,7 @@ using FastEndpoints;
 
 namespace BackupPortal.Api.Features.Sources.Get;
 
-public sealed class Request
-{
-    public Guid Id { get; set; }
-}
-
-public sealed class Endpoint(SourceService sources) : Endpoint<Request, SourceResponse>
+public sealed class Endpoint(SourceService sources) : Endpoint<IdRequest, SourceResponse>
 {
     public override void Configure()
     {
@@ -17,6 +12,6 @@ public sealed class Endpoint(SourceService sources) : Endpoint<Request, SourceRe
         Description(b => b.Produces(404));
     }
 
-    public override async Task HandleAsync(Request req, CancellationToken ct) =>
+    public override async Task HandleAsync(IdRequest req, CancellationToken ct) =>
         await Send.OkAsync(SourceResponse.From(await sources.GetAsync(req.Id, ct)), ct);
 }

@@ -3,12 +3,7 @@ using FastEndpoints;
 
 namespace BackupPortal.Api.Features.Sources.Test;
 
-public sealed class Request
-{
-    public Guid Id { get; set; }
-}
-
-public sealed class Endpoint(SourceService sources, SourceConnector connector) : Endpoint<Request, ConnectionTestResult>
+public sealed class Endpoint(SourceService sources, SourceConnector connector) : Endpoint<IdRequest, ConnectionTestResult>
 {
     public override void Configure()
     {
@@ -18,6 +13,6 @@ public sealed class Endpoint(SourceService sources, SourceConnector connector) :
         Summary(s => s.Summary = "Connects to the source: server version, database size, and whether the local pg_dump can back it up.");
     }
 
-    public override async Task HandleAsync(Request req, CancellationToken ct) =>
+    public override async Task HandleAsync(IdRequest req, CancellationToken ct) =>
         await Send.OkAsync(await connector.TestAsync(await sources.GetAsync(req.Id, ct), ct), ct);
 }

@@ -14,7 +14,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BackupPortal.Migrations.Migrations
 {
     [DbContext(typeof(CatalogDbContext))]
-    [Migration("20261125171516_InitialCatalog")]
+    [Migration("20261125172004_InitialCatalog")]
     partial class InitialCatalog
     {
         /// <inheritdoc />
@@ -475,19 +475,27 @@ namespace BackupPortal.Migrations.Migrations
                         .HasColumnName("is_active");
 
                     b.Property<int>("KeepDaily")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(7)
                         .HasColumnName("keep_daily");
 
                     b.Property<int>("KeepMonthly")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(12)
                         .HasColumnName("keep_monthly");
 
                     b.Property<int>("KeepWeekly")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(4)
                         .HasColumnName("keep_weekly");
 
                     b.Property<int>("KeepYearly")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("integer")
+                        .HasDefaultValue(0)
                         .HasColumnName("keep_yearly");
 
                     b.Property<DateTimeOffset?>("LastRunAt")
