@@ -49,6 +49,7 @@ public sealed class BackupRunner(
             if (control?.StopReason is { } reason && control.CancelledByUser) job.Cancel(reason);
             else job.Fail(e is OperationCanceledException ? control?.StopReason ?? "The backup was interrupted because the Api stopped." : e.Message);
             retryable = e is not NotSupportedException;
+            await DiscardArtifactAsync(job);
             logger.LogWarning("Backup {JobId} {Status}: {Error}", job.Id, job.Status, job.ErrorMessage);
         }
         await db.SaveChangesAsync(CancellationToken.None);
@@ -127,6 +128,22 @@ public sealed class BackupRunner(
         {
             await countCancel.CancelAsync();
             await Task.WhenAny(tablesTask);
+        }
+    }
+
+    /// <summary>A job that did not complete keeps no artifact: an upload is gone with its stream, a committed file is removed here.</summary>
+    private async Task DiscardArtifactAsync(BackupJob job)
+    {
+        if (job.StoragePath is not { } path) return;
+        try
+        {
+            await storage.DeleteAsync(path, CancellationToken.None);
+            await storage.DeleteAsync(ArtifactManifest.PathFor(path), CancellationToken.None);
+            job.StoragePath = null;
+        }
+        catch (IOException e)
+        {
+            logger.LogWarning("Could not remove the artifact of failed backup {JobId}: {Error}", job.Id, e.Message);
         }
     }
 

@@ -92,9 +92,8 @@ public sealed class ContractTests(ApiFixture fixture)
         Assert.Equal("failed", done["status"]!.GetValue<string>());
         Assert.False(string.IsNullOrWhiteSpace(done["errorMessage"]!.GetValue<string>()));
         Assert.Null(done["checksumSha256"]);
-        var path = Path.Combine(fixture.StoragePath, done["storagePath"]!.GetValue<string>());
-        Assert.False(Directory.Exists(Path.GetDirectoryName(path)) && Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + "*").Length > 0,
-            "a failed backup leaves nothing in storage");
+        Assert.Null(done["storagePath"]);
+        Assert.Empty(Directory.EnumerateFiles(fixture.StoragePath, $"*{done["id"]!.GetValue<string>().Replace("-", "")}*", SearchOption.AllDirectories));
     }
 
     [Fact]
