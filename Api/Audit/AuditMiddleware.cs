@@ -23,17 +23,24 @@ public sealed class AuditMiddleware(RequestDelegate next, IServiceScopeFactory s
             return;
         }
         var body = await ReadBodyAsync(http.Request);
+        Exception? failure = null;
         try
         {
             await next(http);
         }
+        catch (Exception e)
+        {
+            // The exception handler upstream turns it into the response; the status is not set yet.
+            failure = e;
+            throw;
+        }
         finally
         {
-            await WriteAsync(http, body);
+            await WriteAsync(http, body, failure);
         }
     }
 
-    private async Task WriteAsync(HttpContext http, string? body)
+    private async Task WriteAsync(HttpContext http, string? body, Exception? failure)
     {
         try
         {
@@ -47,7 +54,13 @@ public sealed class AuditMiddleware(RequestDelegate next, IServiceScopeFactory s
                 explicitInfo?.Role ?? http.User.FindFirstValue(Claims.Role),
                 action,
                 http.Request.Path.Value,
-                explicitInfo?.Outcome ?? Outcome(http.Response.StatusCode),
+                explicitInfo?.Outcome ?? Outcome(failure switch
+                {
+                    null => http.Response.StatusCode,
+                    Domain.Common.DomainException d => d.StatusCode,
+                    BadHttpRequestException b => b.StatusCode,
+                    _ => 500,
+                }),
                 http.Connection.RemoteIpAddress?.ToString(),
                 summary);
             using var scope = scopes.CreateScope();

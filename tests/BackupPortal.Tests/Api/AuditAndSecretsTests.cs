@@ -41,6 +41,8 @@ public sealed class AuditAndSecretsTests(ApiFixture fixture)
     public async Task Changing_any_audit_row_in_the_database_breaks_the_chain_and_names_the_row()
     {
         await _api.PostAsync("/api/v1/backups", new { sourceId = Guid.NewGuid(), backupType = "full" }, HttpStatusCode.NotFound);
+        var refused = (await _api.GetAsync("/api/v1/audit?action=backups&pageSize=1"))["items"]!.AsArray().Single()!;
+        Assert.Equal("rejected (404)", refused["outcome"]!.GetValue<string>());
         var before = await _api.GetAsync("/api/v1/audit/verify");
         Assert.True(before["valid"]!.GetValue<bool>(), before.ToJsonString());
         Assert.True(before["checked"]!.GetValue<long>() > 0);
