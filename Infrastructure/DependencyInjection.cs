@@ -1,4 +1,3 @@
-using BackupPortal.Domain.Identity;
 using BackupPortal.Infrastructure.Audit;
 using BackupPortal.Infrastructure.Backups;
 using BackupPortal.Infrastructure.Catalog;

@@ -97,7 +97,8 @@ public sealed class BackupRunner(
             await snapshot.CommitAsync(cancellationToken);
 
             var tocList = await toc.OutputAsync();
-            if (await toc.WaitAsync(cancellationToken) != 0 || ArchiveToc.Parse(tocList).Entries.Count == 0)
+            var contents = ArchiveToc.Parse(tocList);
+            if (await toc.WaitAsync(cancellationToken) != 0 || contents.Entries.Count == 0)
                 throw new PgToolException($"pg_restore could not read the new archive's table of contents: {toc.Errors}");
 
             await upload.CommitAsync(cancellationToken);
@@ -117,7 +118,7 @@ public sealed class BackupRunner(
                 SchemaFingerprint = ArchiveToc.Fingerprint(tocList),
                 TocList = tocList,
                 Tables = tables,
-                Schemas = [.. ArchiveToc.Parse(tocList).Entries.Where(e => e.Type == "SCHEMA").Select(e => e.Rest.Split(' ')[0])
+                Schemas = [.. contents.Entries.Where(e => e.Type == "SCHEMA").Select(e => e.Rest.Split(' ')[0])
                     .Concat(tables.Select(t => t.Schema)).Distinct().Order()],
             };
             job.Complete(job.StoragePath!, stored.BytesTransferred, stored.HashHex(), encrypted.KeyId, details);

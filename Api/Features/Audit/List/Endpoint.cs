@@ -1,5 +1,6 @@
 using BackupPortal.Domain.Audit;
 using BackupPortal.Infrastructure.Audit;
+using BackupPortal.Infrastructure.Backups;
 using FastEndpoints;
 using FluentValidation;
 
@@ -24,9 +25,7 @@ public sealed class Request
     }
 }
 
-public sealed record Response(List<AuditEntry> Items, int Page, int PageSize, int Total);
-
-public sealed class Endpoint(AuditService audit) : Endpoint<Request, Response>
+public sealed class Endpoint(AuditService audit) : Endpoint<Request, PagedList<AuditEntry>>
 {
     public override void Configure()
     {
@@ -37,7 +36,6 @@ public sealed class Endpoint(AuditService audit) : Endpoint<Request, Response>
 
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
-        var page = await audit.QueryAsync(new AuditQuery(req.Actor, req.Action, req.From, req.To, req.Page, req.PageSize), ct);
-        await Send.OkAsync(new Response(page.Items, page.Page, page.PageSize, page.Total), ct);
+        await Send.OkAsync(await audit.QueryAsync(new AuditQuery(req.Actor, req.Action, req.From, req.To, req.Page, req.PageSize), ct), ct);
     }
 }

@@ -27,9 +27,7 @@ public sealed class Request
     }
 }
 
-public sealed record Response(List<BackupResponse> Items, int Page, int PageSize, int Total);
-
-public sealed class Endpoint(BackupService backups) : Endpoint<Request, Response>
+public sealed class Endpoint(BackupService backups) : Endpoint<Request, PagedList<BackupResponse>>
 {
     public override void Configure()
     {
@@ -43,6 +41,6 @@ public sealed class Endpoint(BackupService backups) : Endpoint<Request, Response
     {
         var query = new BackupQuery(req.SourceId, Enums.ParseOrNull<BackupType>(req.Type), Enums.ParseOrNull<JobStatus>(req.Status), req.Page, req.PageSize);
         var page = await backups.ListAsync(query, ct);
-        await Send.OkAsync(new Response([.. page.Items.Select(BackupResponse.From)], page.Page, page.PageSize, page.Total), ct);
+        await Send.OkAsync(new PagedList<BackupResponse>([.. page.Items.Select(BackupResponse.From)], page.Page, page.PageSize, page.Total), ct);
     }
 }
