@@ -5,6 +5,7 @@ using BackupPortal.Infrastructure.Crypto;
 using BackupPortal.Infrastructure.Identity;
 using BackupPortal.Infrastructure.Jobs;
 using BackupPortal.Infrastructure.PgTools;
+using BackupPortal.Infrastructure.Pitr;
 using BackupPortal.Infrastructure.Restores;
 using BackupPortal.Infrastructure.Retention;
 using BackupPortal.Infrastructure.Schedules;
@@ -54,6 +55,7 @@ public static class DependencyInjection
         services.AddOptions<VerificationOptions>().BindConfiguration("Verification")
             .PostConfigure(o => o.ConnectionString ??= config.GetConnectionString("Catalog"));
         services.AddOptions<WorkerOptions>().BindConfiguration("Worker");
+        services.AddOptions<PitrOptions>().BindConfiguration("Pitr");
 
         services.AddSingleton(sp =>
         {
@@ -80,6 +82,12 @@ public static class DependencyInjection
         services.AddScoped<ArtifactReader>();
         services.AddScoped<RestoreRunner>();
         services.AddScoped<RestoreService>();
+        services.AddSingleton<SpoolDirectory>();
+        services.AddScoped<WalArchive>();
+        services.AddScoped<PitrService>();
+        services.AddScoped<PhysicalBackupRunner>();
+        services.AddScoped<PhysicalVerifier>();
+        services.AddScoped<PointInTimeRecovery>();
         services.AddScoped<ScheduleService>();
         services.AddScoped<KeyService>();
         services.AddScoped<AuditService>();
@@ -110,6 +118,7 @@ public static class DependencyInjection
         services.AddHostedService<DefaultSourceRegistrar>();
         // Worker__Enabled=false makes an instance that only serves the Api; jobs then run in --worker-only processes.
         if (config.GetValue("Worker:Enabled", true)) services.AddHostedService<JobWorker>();
+        if (config.GetValue("Pitr:ReceiversEnabled", true)) services.AddHostedService<WalReceivers>();
         return builder;
     }
 

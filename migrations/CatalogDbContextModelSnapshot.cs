@@ -2,6 +2,7 @@
 using System;
 using System.Collections.Generic;
 using BackupPortal.Domain.Backups;
+using BackupPortal.Domain.Restores;
 using BackupPortal.Infrastructure.Catalog;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -260,7 +261,7 @@ namespace BackupPortal.Migrations.Migrations
                     b.HasIndex("SourceId")
                         .IsUnique()
                         .HasDatabaseName("ix_backup_jobs_one_running_per_source")
-                        .HasFilter("status = 'running' AND trigger <> 'safety'");
+                        .HasFilter("status = 'running' AND trigger NOT IN ('safety', 'prerequisite')");
 
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_backup_jobs_status");
@@ -315,6 +316,86 @@ namespace BackupPortal.Migrations.Migrations
                     b.ToTable("backup_metrics", (string)null);
                 });
 
+            modelBuilder.Entity("BackupPortal.Domain.Pitr.WalSegment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("archived_at");
+
+                    b.Property<string>("ChecksumSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("checksum_sha256");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("file_name");
+
+                    b.Property<long>("FileSizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("file_size_bytes");
+
+                    b.Property<DateTimeOffset?>("FirstCommitAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_commit_at");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("key_id");
+
+                    b.Property<DateTimeOffset?>("LastCommitAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_commit_at");
+
+                    b.Property<long>("OriginalBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("original_bytes");
+
+                    b.Property<string>("PlaintextSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("plaintext_sha256");
+
+                    b.Property<long?>("SegmentNumber")
+                        .HasColumnType("bigint")
+                        .HasColumnName("segment_number");
+
+                    b.Property<Guid>("SourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("StoragePath")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("storage_path");
+
+                    b.Property<int>("Timeline")
+                        .HasColumnType("integer")
+                        .HasColumnName("timeline");
+
+                    b.HasKey("Id")
+                        .HasName("pk_wal_segments");
+
+                    b.HasIndex("SourceId", "FileName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_wal_segments_source_id_file_name");
+
+                    b.HasIndex("SourceId", "Timeline", "SegmentNumber")
+                        .HasDatabaseName("ix_wal_segments_source_id_timeline_segment_number");
+
+                    b.ToTable("wal_segments", (string)null);
+                });
+
             modelBuilder.Entity("BackupPortal.Domain.Restores.RestoreOperation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -358,6 +439,14 @@ namespace BackupPortal.Migrations.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("force");
 
+                    b.Property<RestoreInstance>("Instance")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("instance");
+
+                    b.Property<bool>("KeepInstance")
+                        .HasColumnType("boolean")
+                        .HasColumnName("keep_instance");
+
                     b.Property<DateTimeOffset?>("LeaseExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("lease_expires_at");
@@ -378,6 +467,10 @@ namespace BackupPortal.Migrations.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset?>("ReplayEndTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("replay_end_time");
 
                     b.Property<string>("RequestedBy")
                         .IsRequired()
@@ -422,6 +515,17 @@ namespace BackupPortal.Migrations.Migrations
                     b.Property<Guid>("TargetSourceId")
                         .HasColumnType("uuid")
                         .HasColumnName("target_source_id");
+
+                    b.Property<DateTimeOffset?>("TargetTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("target_time");
+
+                    b.Property<Dictionary<string, double>>("Timings")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("timings")
+                        .HasDefaultValueSql("'{}'::jsonb");
 
                     b.Property<string>("WorkerId")
                         .HasColumnType("text")
@@ -589,6 +693,10 @@ namespace BackupPortal.Migrations.Migrations
                         .HasColumnType("text")
                         .HasColumnName("password_encrypted");
 
+                    b.Property<bool>("PointInTimeRecovery")
+                        .HasColumnType("boolean")
+                        .HasColumnName("point_in_time_recovery");
+
                     b.Property<int>("Port")
                         .HasColumnType("integer")
                         .HasColumnName("port");
@@ -608,6 +716,18 @@ namespace BackupPortal.Migrations.Migrations
                         .HasMaxLength(63)
                         .HasColumnType("character varying(63)")
                         .HasColumnName("username");
+
+                    b.Property<DateTimeOffset?>("WalReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("wal_received_at");
+
+                    b.Property<string>("WalReceiverError")
+                        .HasColumnType("text")
+                        .HasColumnName("wal_receiver_error");
+
+                    b.Property<DateTimeOffset?>("WalReceiverSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("wal_receiver_seen_at");
 
                     b.HasKey("Id")
                         .HasName("pk_sources");
@@ -1182,6 +1302,16 @@ namespace BackupPortal.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_backup_metrics_backup_jobs_backup_job_id");
+                });
+
+            modelBuilder.Entity("BackupPortal.Domain.Pitr.WalSegment", b =>
+                {
+                    b.HasOne("BackupPortal.Domain.Sources.Source", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_wal_segments_sources_source_id");
                 });
 
             modelBuilder.Entity("BackupPortal.Domain.Restores.RestoreOperation", b =>

@@ -584,3 +584,129 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125181050_PointInTimeRecovery') THEN
+    DROP INDEX ix_backup_jobs_one_running_per_source;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125181050_PointInTimeRecovery') THEN
+    ALTER TABLE sources ADD point_in_time_recovery boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125181050_PointInTimeRecovery') THEN
+    ALTER TABLE sources ADD wal_received_at timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125181050_PointInTimeRecovery') THEN
+    ALTER TABLE sources ADD wal_receiver_error text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125181050_PointInTimeRecovery') THEN
+    ALTER TABLE sources ADD wal_receiver_seen_at timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125181050_PointInTimeRecovery') THEN
+    ALTER TABLE restore_operations ADD instance jsonb;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125181050_PointInTimeRecovery') THEN
+    ALTER TABLE restore_operations ADD keep_instance boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125181050_PointInTimeRecovery') THEN
+    ALTER TABLE restore_operations ADD replay_end_time timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125181050_PointInTimeRecovery') THEN
+    ALTER TABLE restore_operations ADD target_time timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125181050_PointInTimeRecovery') THEN
+    ALTER TABLE restore_operations ADD timings jsonb NOT NULL DEFAULT ('{}'::jsonb);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125181050_PointInTimeRecovery') THEN
+    CREATE TABLE wal_segments (
+        id uuid NOT NULL,
+        source_id uuid NOT NULL,
+        file_name character varying(64) NOT NULL,
+        timeline integer NOT NULL,
+        segment_number bigint,
+        original_bytes bigint NOT NULL,
+        plaintext_sha256 character varying(64) NOT NULL,
+        storage_path text NOT NULL,
+        file_size_bytes bigint NOT NULL,
+        checksum_sha256 character varying(64) NOT NULL,
+        key_id text NOT NULL,
+        archived_at timestamp with time zone NOT NULL,
+        first_commit_at timestamp with time zone,
+        last_commit_at timestamp with time zone,
+        CONSTRAINT pk_wal_segments PRIMARY KEY (id),
+        CONSTRAINT fk_wal_segments_sources_source_id FOREIGN KEY (source_id) REFERENCES sources (id) ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125181050_PointInTimeRecovery') THEN
+    CREATE UNIQUE INDEX ix_backup_jobs_one_running_per_source ON backup_jobs (source_id) WHERE status = 'running' AND trigger NOT IN ('safety', 'prerequisite');
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125181050_PointInTimeRecovery') THEN
+    CREATE UNIQUE INDEX ix_wal_segments_source_id_file_name ON wal_segments (source_id, file_name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125181050_PointInTimeRecovery') THEN
+    CREATE INDEX ix_wal_segments_source_id_timeline_segment_number ON wal_segments (source_id, timeline, segment_number);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125181050_PointInTimeRecovery') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261125181050_PointInTimeRecovery', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

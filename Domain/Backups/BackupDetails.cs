@@ -17,6 +17,31 @@ public sealed record BackupDetails
 
     public List<ArchivedTable> Tables { get; init; } = [];
     public List<string> Schemas { get; init; } = [];
+
+    /// <summary>The write-ahead log a physical backup holds (base) or covers (incremental).</summary>
+    public WalRange? Wal { get; init; }
+
+    /// <summary>What a reader of the backup should know, such as a base backup taken first for an incremental.</summary>
+    public List<string> Notes { get; init; } = [];
+}
+
+/// <summary>A stretch of write-ahead log: positions, the segments holding it, and the commits it contains.</summary>
+public sealed record WalRange
+{
+    public required string StartLsn { get; init; }
+    public required string EndLsn { get; init; }
+    public int Timeline { get; init; } = 1;
+
+    /// <summary>When a restore from this base can stop at the earliest: the end of the backup, once it is consistent.</summary>
+    public DateTimeOffset? ConsistentAt { get; init; }
+
+    /// <summary>The base backup an incremental builds on.</summary>
+    public Guid? BaseBackupId { get; init; }
+
+    public List<string> Segments { get; init; } = [];
+    public long WalBytes { get; init; }
+    public DateTimeOffset? FirstCommitAt { get; init; }
+    public DateTimeOffset? LastCommitAt { get; init; }
 }
 
 /// <summary>A table in the archive, with the oids of the objects that belong to it (indexes, constraints, triggers…).</summary>

@@ -7,5 +7,8 @@ public enum JobStatus { Pending, Running, Completed, Failed, Cancelled, Expired 
 
 public enum VerificationStatus { Pending, Verified, Failed }
 
-/// <summary>Why a backup exists: asked for, fired by a schedule, or taken before a restore overwrote a database.</summary>
-public enum BackupTrigger { Manual, Schedule, Safety }
+/// <summary>
+/// Why a backup exists: asked for, fired by a schedule, taken before a restore overwrote a database, or taken because
+/// an incremental found no base backup to build on.
+/// </summary>
+public enum BackupTrigger { Manual, Schedule, Safety, Prerequisite }

@@ -6,6 +6,18 @@ public enum RestoreType { Full, Partial, PointInTime }
 
 public enum RestoreStatus { Pending, Running, Completed, Failed, Cancelled }
 
+/// <summary>A recovered PostgreSQL instance left running for inspection; the password is encrypted with the master key.</summary>
+public sealed record RestoreInstance
+{
+    public required string Host { get; init; }
+    public int Port { get; init; }
+    public required string Database { get; init; }
+    public required string Username { get; init; }
+    public required string PasswordEncrypted { get; init; }
+    public required string Directory { get; init; }
+    public DateTimeOffset? StoppedAt { get; init; }
+}
+
 /// <summary>One restore: who asked and why, what went where, and how it ended.</summary>
 public sealed class RestoreOperation
 {
@@ -39,8 +51,25 @@ public sealed class RestoreOperation
     public string? CancelRequestedBy { get; set; }
     public long? ProgressBytes { get; set; }
 
+    /// <summary>Point in time to recover to; null with <see cref="RestoreType.PointInTime"/> means everything received ("latest").</summary>
+    public DateTimeOffset? TargetTime { get; set; }
+
+    /// <summary>The commit time replay actually reached: the last transaction applied.</summary>
+    public DateTimeOffset? ReplayEndTime { get; set; }
+
+    /// <summary>Leave the recovered instance running for inspection instead of copying data out of it.</summary>
+    public bool KeepInstance { get; set; }
+
+    public RestoreInstance? Instance { get; set; }
+
+    /// <summary>Seconds spent in each stage (fetch, verify, replay, copy, counts).</summary>
+    public Dictionary<string, double> Timings { get; set; } = [];
+
     /// <summary>Set by the cleanup 90 days after a restore ended (the seed's "archive old restore operations"); the row stays.</summary>
     public DateTimeOffset? ArchivedAt { get; set; }
+
+    /// <summary>Replaces the dictionary rather than changing it, so the catalog sees the new figure.</summary>
+    public void RecordTiming(string stage, double seconds) => Timings = new Dictionary<string, double>(Timings) { [stage] = Math.Round(seconds, 3) };
 
     public void Start()
     {

@@ -16,6 +16,21 @@ public sealed class Source
     public string SslMode { get; set; } = "prefer";
     public bool Enabled { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Continuous WAL archiving through a replication slot of our own, for point-in-time recovery.</summary>
+    public bool PointInTimeRecovery { get; set; }
+
+    /// <summary>Last time a WAL receiver reported in for this source, whether or not new WAL arrived.</summary>
+    public DateTimeOffset? WalReceiverSeenAt { get; set; }
+
+    /// <summary>Last time new WAL arrived from the source.</summary>
+    public DateTimeOffset? WalReceivedAt { get; set; }
+
+    /// <summary>Why the WAL receiver last stopped, while it is not running.</summary>
+    public string? WalReceiverError { get; set; }
+
+    /// <summary>The physical replication slot that keeps the source's WAL until we have archived it.</summary>
+    public string SlotName => $"backupportal_{Id:N}";
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
 
     public static readonly string[] SslModes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"];

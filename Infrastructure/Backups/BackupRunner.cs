@@ -5,6 +5,7 @@ using BackupPortal.Domain.Sources;
 using BackupPortal.Infrastructure.Catalog;
 using BackupPortal.Infrastructure.Crypto;
 using BackupPortal.Infrastructure.Jobs;
+using BackupPortal.Infrastructure.Pitr;
 using BackupPortal.Infrastructure.PgTools;
 using BackupPortal.Infrastructure.Sources;
 using BackupPortal.Infrastructure.Storage;
@@ -21,7 +22,7 @@ namespace BackupPortal.Infrastructure.Backups;
 /// </summary>
 public sealed class BackupRunner(
     CatalogDbContext db, SourceConnector connector, PgToolbox tools, IBackupStorage storage, MasterKeyRing keys,
-    ILogger<BackupRunner> logger)
+    PhysicalBackupRunner physical, ILogger<BackupRunner> logger)
 {
     /// <summary>Runs a claimed job; its control carries cancellation and receives progress. False when a failure would fail again the same way.</summary>
     public Task<bool> RunAsync(BackupJob job, JobControl control) => RunAsync(job, control, control.Token);
@@ -41,7 +42,21 @@ public sealed class BackupRunner(
         logger.LogInformation("Backup {JobId} ({Type}) of {Source}/{Database} started", job.Id, job.BackupType, source.Name, job.DatabaseName);
         try
         {
-            await DumpAsync(job, source, control, cancellationToken);
+            switch (job.BackupType)
+            {
+                case BackupType.Base:
+                    var (stored, details) = await physical.BaseAsync(job, source, control, cancellationToken);
+                    job.Complete(job.StoragePath!, stored.Bytes, stored.Sha256, stored.KeyId, details);
+                    RecordMetrics(job, details, null);
+                    break;
+                case BackupType.Incremental:
+                    await IncrementalAsync(job, source, control, cancellationToken);
+                    break;
+                default:
+                    await DumpAsync(job, source, control, cancellationToken);
+                    break;
+            }
+            await ArtifactManifest.For(job, source).WriteAsync(storage, cancellationToken);
             logger.LogInformation("Backup {JobId} completed: {Bytes} bytes", job.Id, job.FileSizeBytes);
         }
         catch (Exception e) when (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
@@ -56,10 +71,43 @@ public sealed class BackupRunner(
         return retryable;
     }
 
+    /// <summary>
+    /// Closes the current WAL segment and records the archive since the previous physical backup as a recovery point.
+    /// With no base backup to build on, one is taken first, as its own job, and the incremental says so.
+    /// </summary>
+    private async Task IncrementalAsync(BackupJob job, Source source, JobControl? control, CancellationToken cancellationToken)
+    {
+        if (!source.PointInTimeRecovery)
+            throw new NotSupportedException($"Incremental backups of '{source.Name}' need point-in-time recovery: enable it with POST /api/v1/sources/{source.Id}/pitr/enable.");
+        var notes = new List<string>();
+        var previous = await physical.PreviousAsync(source.Id, cancellationToken);
+        if (previous is null)
+        {
+            var baseJob = new BackupJob
+            {
+                SourceId = source.Id,
+                DatabaseName = source.DatabaseName,
+                BackupType = BackupType.Base,
+                Trigger = BackupTrigger.Prerequisite,
+                RequestedBy = job.RequestedBy,
+                WorkerId = job.WorkerId,
+                LeaseExpiresAt = job.LeaseExpiresAt,
+            };
+            baseJob.Start();
+            db.BackupJobs.Add(baseJob);
+            await RunAsync(baseJob, cancellationToken);
+            if (baseJob.Status != JobStatus.Completed)
+                throw new InvalidOperationException($"No base backup existed, and the one taken first (backup {baseJob.Id}) failed: {baseJob.ErrorMessage}");
+            notes.Add($"No base backup of this source existed, so base backup {baseJob.Id} was taken first; this incremental builds on it.");
+            previous = baseJob;
+        }
+        var (stored, details) = await physical.IncrementalAsync(job, source, previous, notes, cancellationToken);
+        job.Complete(job.StoragePath!, stored.Bytes + details.Wal!.WalBytes, stored.Sha256, stored.KeyId, details);
+        RecordMetrics(job, details, null);
+    }
+
     private async Task DumpAsync(BackupJob job, Source source, JobControl? control, CancellationToken cancellationToken)
     {
-        if (job.BackupType is not (BackupType.Full or BackupType.SchemaOnly))
-            throw new NotSupportedException($"Backup type '{job.BackupType}' needs point-in-time recovery, which this installation does not offer yet.");
         var clock = Stopwatch.StartNew();
         var endpoint = connector.For(source, job.DatabaseName);
         await using var connection = await endpoint.OpenAsync(cancellationToken);
@@ -84,15 +132,10 @@ public sealed class BackupRunner(
             .ContinueWith(t => { if (control is not null && t.IsCompletedSuccessfully) control.TablesTotal = t.Result.Count; return t; }, TaskScheduler.Default).Unwrap();
         try
         {
-            await using var upload = await storage.BeginWriteAsync(job.StoragePath!, cancellationToken);
-            await using var stored = new HashingStream(upload.Stream, leaveOpen: true);
-            await using var encrypted = new EncryptingStream(stored, keys);
-            await using var plain = new HashingStream(encrypted, leaveOpen: true);
-
-            await StreamPump.CopyAsync(dump.Stdout, plain, [toc.Stdin], cancellationToken, control is null ? null : control.AddBytes);
+            await using var writer = await ArtifactWriter.BeginAsync(storage, keys, job.StoragePath!, compress: false, cancellationToken);
+            await StreamPump.CopyAsync(dump.Stdout, writer.Input, [toc.Stdin], cancellationToken, control is null ? null : control.AddBytes);
             await StreamPump.CloseQuietlyAsync(toc.Stdin);
             await dump.EnsureSuccessAsync(cancellationToken);
-            encrypted.Finish();
             var tables = await tablesTask;
             await snapshot.CommitAsync(cancellationToken);
 
@@ -100,20 +143,14 @@ public sealed class BackupRunner(
             var contents = ArchiveToc.Parse(tocList);
             if (await toc.WaitAsync(cancellationToken) != 0 || contents.Entries.Count == 0)
                 throw new PgToolException($"pg_restore could not read the new archive's table of contents: {toc.Errors}");
-
-            await upload.CommitAsync(cancellationToken);
-            var size = await storage.GetSizeAsync(job.StoragePath!, cancellationToken);
-            if (size != stored.BytesTransferred)
-                throw new IOException($"Storage holds {size?.ToString() ?? "no"} bytes for the artifact; {stored.BytesTransferred} were written.");
-            // Readable: the stored header unwraps its data key with the master key.
-            await using (new DecryptingStream(await storage.OpenReadAsync(job.StoragePath!, cancellationToken), keys)) { }
+            var stored = await writer.CommitAsync(cancellationToken);
 
             var details = new BackupDetails
             {
                 ServerVersion = connection.ServerVersion,
                 ToolVersion = tools.VersionText,
-                PlaintextBytes = plain.BytesTransferred,
-                PlaintextSha256 = plain.HashHex(),
+                PlaintextBytes = stored.PlaintextBytes,
+                PlaintextSha256 = stored.PlaintextSha256,
                 DurationSeconds = clock.Elapsed.TotalSeconds,
                 SchemaFingerprint = ArchiveToc.Fingerprint(tocList),
                 TocList = tocList,
@@ -121,8 +158,7 @@ public sealed class BackupRunner(
                 Schemas = [.. contents.Entries.Where(e => e.Type == "SCHEMA").Select(e => e.Rest.Split(' ')[0])
                     .Concat(tables.Select(t => t.Schema)).Distinct().Order()],
             };
-            job.Complete(job.StoragePath!, stored.BytesTransferred, stored.HashHex(), encrypted.KeyId, details);
-            await ArtifactManifest.For(job, source).WriteAsync(storage, cancellationToken);
+            job.Complete(job.StoragePath!, stored.Bytes, stored.Sha256, stored.KeyId, details);
             RecordMetrics(job, details, databaseSize);
         }
         finally
@@ -157,7 +193,7 @@ public sealed class BackupRunner(
         return previous?.PlaintextBytes;
     }
 
-    private void RecordMetrics(BackupJob job, BackupDetails details, long databaseSize)
+    private void RecordMetrics(BackupJob job, BackupDetails details, long? databaseSize)
     {
         var seconds = Math.Max(details.DurationSeconds, 0.001);
         (string Name, double Value, string Unit)[] figures =
@@ -165,9 +201,9 @@ public sealed class BackupRunner(
             ("duration_seconds", details.DurationSeconds, "s"),
             ("artifact_bytes", job.FileSizeBytes ?? 0, "bytes"),
             ("dump_bytes", details.PlaintextBytes, "bytes"),
-            ("database_size_bytes", databaseSize, "bytes"),
+            ("database_size_bytes", databaseSize ?? 0, "bytes"),
             ("throughput_bytes_per_second", details.PlaintextBytes / seconds, "bytes/s"),
-            ("compression_ratio", details.PlaintextBytes == 0 ? 0 : (double)databaseSize / details.PlaintextBytes, "ratio"),
+            ("compression_ratio", databaseSize is null || details.PlaintextBytes == 0 ? 0 : (double)databaseSize / details.PlaintextBytes, "ratio"),
             ("tables", details.Tables.Count, "count"),
             ("rows", details.Tables.Sum(t => t.RowCount), "count"),
         ];

@@ -19,8 +19,8 @@ public sealed class BackupService(CatalogDbContext db, JobSignal signal)
             ?? throw new DomainException($"No source with id {sourceId}.", "sourceId", 404);
         if (!source.Enabled)
             throw new DomainException($"Source '{source.Name}' is disabled; enable it to back it up.", "sourceId");
-        if (type is not (BackupType.Full or BackupType.SchemaOnly))
-            throw new DomainException($"Backup type '{type.ToString().ToLowerInvariant()}' needs point-in-time recovery, which is not available yet; use full or schema_only.", "backupType");
+        if (type == BackupType.Incremental && !source.PointInTimeRecovery)
+            throw new DomainException($"Incremental backups need point-in-time recovery: enable it for '{source.Name}' (POST /api/v1/sources/{source.Id}/pitr/enable).", "backupType", 422);
         if (scheduleId is { } id && !await db.BackupSchedules.AnyAsync(s => s.Id == id && s.SourceId == sourceId, cancellationToken))
             throw new DomainException($"No schedule {id} for this source.", "scheduleId", 404);
 

@@ -1,5 +1,6 @@
 using BackupPortal.Domain.Audit;
 using BackupPortal.Domain.Backups;
+using BackupPortal.Domain.Pitr;
 using BackupPortal.Domain.Restores;
 using BackupPortal.Domain.Schedules;
 using BackupPortal.Domain.Sources;
@@ -22,6 +23,7 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
     public DbSet<RestoreOperation> RestoreOperations => Set<RestoreOperation>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<MasterKeyRecord> MasterKeys => Set<MasterKeyRecord>();
+    public DbSet<WalSegment> WalSegments => Set<WalSegment>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

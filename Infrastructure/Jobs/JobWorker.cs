@@ -76,7 +76,7 @@ public sealed class JobWorker(
             update backup_jobs set status = 'running', started_at = now(), worker_id = {0}, lease_expires_at = now() + {{lease}} * interval '1 second'
             where id = (select j.id from backup_jobs j
                         where j.status = 'pending' and (j.not_before is null or j.not_before <= now())
-                          and not exists (select 1 from backup_jobs r where r.source_id = j.source_id and r.status = 'running' and r.trigger <> 'safety')
+                          and not exists (select 1 from backup_jobs r where r.source_id = j.source_id and r.status = 'running' and r.trigger not in ('safety', 'prerequisite'))
                         order by j.created_at for update skip locked limit 1)
             returning id
             """, stoppingToken, WorkerId) is { } backupId)

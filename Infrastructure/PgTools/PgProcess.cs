@@ -22,24 +22,29 @@ public sealed class PgProcess : IAsyncDisposable
         if (captureStdout) _stdoutText = process.StandardOutput.ReadToEndAsync();
     }
 
-    public string Name => Path.GetFileName(_process.StartInfo.FileName);
+    public string Name => Path.GetFileName(_process.StartInfo.FileName == "runuser" ? _process.StartInfo.ArgumentList[3] : _process.StartInfo.FileName);
+
+    public bool HasExited => _process.HasExited;
     public Stream Stdin => _process.StandardInput.BaseStream;
     public Stream Stdout => _process.StandardOutput.BaseStream;
 
     /// <summary>Starts a tool. With <paramref name="captureStdout"/> its output is collected as text; otherwise it is a stream to read.</summary>
     public static PgProcess Start(
-        string path, IEnumerable<string> args, PgEndpoint endpoint, bool redirectStdin, bool redirectStdout, bool captureStdout = false,
-        Action<string>? onErrorLine = null)
+        string path, IEnumerable<string> args, PgEndpoint? endpoint, bool redirectStdin, bool redirectStdout, bool captureStdout = false,
+        Action<string>? onErrorLine = null, string? runAs = null, Dictionary<string, string?>? environment = null)
     {
-        var info = new ProcessStartInfo(path)
+        // postgres refuses to run as root, so a root Api runs the server tools as another OS user.
+        var info = new ProcessStartInfo(runAs is null ? path : "runuser")
         {
             RedirectStandardInput = redirectStdin,
             RedirectStandardOutput = redirectStdout || captureStdout,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (runAs is not null) foreach (var arg in new[] { "-u", runAs, "--", path }) info.ArgumentList.Add(arg);
         foreach (var arg in args) info.ArgumentList.Add(arg);
-        foreach (var (key, value) in endpoint.Environment()) info.Environment[key] = value;
+        foreach (var (key, value) in endpoint?.Environment() ?? []) info.Environment[key] = value;
+        foreach (var (key, value) in environment ?? []) info.Environment[key] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {path}.");
         return new PgProcess(process, captureStdout, onErrorLine);
     }

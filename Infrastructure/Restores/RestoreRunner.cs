@@ -14,6 +14,13 @@ using Npgsql;
 
 namespace BackupPortal.Infrastructure.Restores;
 
+/// <summary>What a restore replays: the tables it holds with their expected row counts, its table of contents, and how to stream it into a tool.</summary>
+public sealed record RestoreInput(List<ArchivedTable> Tables, string? TocList, bool SchemaOnly, Func<PgProcess, JobControl, Task<long>> FeedAsync)
+{
+    public static RestoreInput From(BackupJob backup, ArtifactReader reader) => new(
+        backup.Details!.Tables, backup.Details.TocList, backup.BackupType == BackupType.SchemaOnly, (tool, control) => reader.FeedAsync(backup, tool, control));
+}
+
 /// <summary>
 /// Restores a backup. A whole database goes into a new database (or, when overwriting, into a fresh one that replaces
 /// the target only after it restored cleanly and its row counts match). Selected tables go through one transaction:
@@ -22,7 +29,7 @@ namespace BackupPortal.Infrastructure.Restores;
 /// </summary>
 public sealed class RestoreRunner(
     CatalogDbContext db, SourceConnector connector, PgToolbox tools, ArtifactReader reader, BackupRunner backups,
-    IOptions<WorkerOptions> workerOptions, ILogger<RestoreRunner> logger)
+    Pitr.PointInTimeRecovery pitr, IOptions<WorkerOptions> workerOptions, ILogger<RestoreRunner> logger)
 {
     public async Task RunAsync(RestoreOperation operation, JobControl control, string workerId)
     {
@@ -36,26 +43,21 @@ public sealed class RestoreRunner(
             var target = await db.Sources.FindAsync([operation.TargetSourceId], cancellationToken)
                 ?? throw new InvalidOperationException($"Target source {operation.TargetSourceId} no longer exists.");
             RestoreRules.EnsureRestorable(backup, operation.Force);
-            var server = connector.For(target, operation.TargetDatabase);
-            var exists = await DatabaseAdmin.DatabaseExistsAsync(server, operation.TargetDatabase, cancellationToken);
-            if (exists && !operation.Overwrite)
-                throw new DomainException($"Database '{operation.TargetDatabase}' exists and overwrite was not requested.");
-            if (exists)
-                operation.SafetyBackupId = await SafetyBackupAsync(target, operation, workerId, cancellationToken);
-
-            var details = backup.Details!;
-            var tables = operation.RestoreType == RestoreType.Partial
-                ? details.Tables.Where(t => operation.Tables.Contains(t.QualifiedName)).ToList()
-                : details.Tables;
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            var bytes = operation.RestoreType == RestoreType.Partial
-                ? await RestoreTablesAsync(backup, server, exists, tables, operation.NoOwner, control)
-                : await RestoreDatabaseAsync(backup, server, exists, operation.NoOwner, control);
-            var restoreSeconds = clock.Elapsed.TotalSeconds;
-            var counts = await DatabaseAdmin.CompareCountsAsync(server, tables, backup.BackupType == BackupType.SchemaOnly, cancellationToken);
-            operation.Complete(bytes, counts);
-            logger.LogInformation("Restore {RestoreId} into {Database}: {Status} ({Bytes} bytes restored in {RestoreSeconds:F1} s, row counts checked in {CountSeconds:F1} s)",
-                operation.Id, operation.TargetDatabase, operation.Status, bytes, restoreSeconds, clock.Elapsed.TotalSeconds - restoreSeconds);
+            if (operation.RestoreType != RestoreType.PointInTime)
+            {
+                await RestoreAsync(operation, RestoreInput.From(backup, reader), target, control, workerId);
+                return;
+            }
+            var source = await db.Sources.FindAsync([backup.SourceId], cancellationToken)
+                ?? throw new InvalidOperationException($"Source {backup.SourceId} no longer exists.");
+            await using var recovered = await pitr.RecoverAsync(operation, backup, source, control);
+            if (operation.KeepInstance)
+            {
+                await pitr.KeepAsync(recovered, operation, source, cancellationToken);
+                operation.Complete(0, []);
+                return;
+            }
+            await RestoreAsync(operation, await pitr.InputAsync(recovered, operation, source, cancellationToken), target, control, workerId);
         }
         catch (Exception e) when (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
         {
@@ -63,7 +65,35 @@ public sealed class RestoreRunner(
             else operation.Fail(e is OperationCanceledException ? control.StopReason ?? "The restore was interrupted because the Api stopped." : e.Message);
             logger.LogWarning("Restore {RestoreId} {Status}: {Error}", operation.Id, operation.Status, operation.ErrorMessage);
         }
-        await db.SaveChangesAsync(CancellationToken.None);
+        finally
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task RestoreAsync(RestoreOperation operation, RestoreInput input, Source target, JobControl control, string workerId)
+    {
+        var cancellationToken = control.Token;
+        var server = connector.For(target, operation.TargetDatabase);
+        var exists = await DatabaseAdmin.DatabaseExistsAsync(server, operation.TargetDatabase, cancellationToken);
+        if (exists && !operation.Overwrite)
+            throw new DomainException($"Database '{operation.TargetDatabase}' exists and overwrite was not requested.");
+        if (exists)
+            operation.SafetyBackupId = await SafetyBackupAsync(target, operation, workerId, cancellationToken);
+
+        var partial = operation.Tables.Count > 0;
+        var tables = partial ? input.Tables.Where(t => operation.Tables.Contains(t.QualifiedName)).ToList() : input.Tables;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var bytes = partial
+            ? await RestoreTablesAsync(input, server, exists, tables, operation.NoOwner, control)
+            : await RestoreDatabaseAsync(input, server, exists, operation.NoOwner, control);
+        var restoreSeconds = clock.Elapsed.TotalSeconds;
+        var counts = await DatabaseAdmin.CompareCountsAsync(server, tables, input.SchemaOnly, cancellationToken);
+        operation.RecordTiming("restore_seconds", restoreSeconds);
+        operation.RecordTiming("count_seconds", clock.Elapsed.TotalSeconds - restoreSeconds);
+        operation.Complete(bytes, counts);
+        logger.LogInformation("Restore {RestoreId} into {Database}: {Status} ({Bytes} bytes restored in {RestoreSeconds:F1} s, row counts checked in {CountSeconds:F1} s)",
+            operation.Id, operation.TargetDatabase, operation.Status, bytes, restoreSeconds, clock.Elapsed.TotalSeconds - restoreSeconds);
     }
 
     private async Task<Guid> SafetyBackupAsync(Source target, RestoreOperation operation, string workerId, CancellationToken cancellationToken)
@@ -87,7 +117,7 @@ public sealed class RestoreRunner(
         return safety.Id;
     }
 
-    private async Task<long> RestoreDatabaseAsync(BackupJob backup, PgEndpoint server, bool replace, bool noOwner, JobControl control)
+    private async Task<long> RestoreDatabaseAsync(RestoreInput input, PgEndpoint server, bool replace, bool noOwner, JobControl control)
     {
         var cancellationToken = control.Token;
         var target = server.Database;
@@ -98,11 +128,11 @@ public sealed class RestoreRunner(
         {
             string[] args = ["--exit-on-error", "--no-password", .. OwnerArgs(noOwner), "--dbname", work];
             await using var restore = PgProcess.Start(tools.PgRestore, args, server.WithDatabase(work), redirectStdin: true, redirectStdout: false, captureStdout: true);
-            var bytes = await reader.FeedAsync(backup, restore, control);
+            var bytes = await input.FeedAsync(restore, control);
             await restore.EnsureSuccessAsync(cancellationToken);
             if (!replace) return bytes;
 
-            var counts = await DatabaseAdmin.CompareCountsAsync(server.WithDatabase(work), backup.Details!.Tables, backup.BackupType == BackupType.SchemaOnly, cancellationToken);
+            var counts = await DatabaseAdmin.CompareCountsAsync(server.WithDatabase(work), input.Tables, input.SchemaOnly, cancellationToken);
             if (counts.Any(c => !c.Matches))
                 throw new InvalidOperationException($"The restored copy's row counts differ from the backup, so '{target}' was left as it was.");
             await DatabaseAdmin.DropDatabaseAsync(server, target, cancellationToken);
@@ -117,10 +147,10 @@ public sealed class RestoreRunner(
     }
 
     private async Task<long> RestoreTablesAsync(
-        BackupJob backup, PgEndpoint server, bool existing, List<ArchivedTable> tables, bool noOwner, JobControl control)
+        RestoreInput input, PgEndpoint server, bool existing, List<ArchivedTable> tables, bool noOwner, JobControl control)
     {
         var cancellationToken = control.Token;
-        var (list, skipped) = ArchiveToc.Parse(backup.Details!.TocList!).Select(tables, intoNewDatabase: !existing);
+        var (list, skipped) = ArchiveToc.Parse(input.TocList!).Select(tables, intoNewDatabase: !existing);
         if (skipped.Count > 0)
             logger.LogInformation("Partial restore leaves out foreign keys to tables it does not restore: {Keys}", string.Join(", ", skipped));
         if (!existing) await DatabaseAdmin.CreateDatabaseAsync(server, server.Database, cancellationToken);
@@ -139,7 +169,7 @@ public sealed class RestoreRunner(
             {
                 await psql.Stdin.WriteAsync(Encoding.UTF8.GetBytes(preamble), cancellationToken);
                 var translate = StreamPump.CopyAsync(sql.Stdout, null, [psql.Stdin], cancellationToken);
-                var bytes = await reader.FeedAsync(backup, sql, control);
+                var bytes = await input.FeedAsync(sql, control);
                 await sql.EnsureSuccessAsync(cancellationToken);
                 await translate;
                 await psql.Stdin.WriteAsync(Encoding.UTF8.GetBytes(epilogue), cancellationToken);

@@ -7,7 +7,7 @@ namespace BackupPortal.Infrastructure.Sources;
 
 /// <summary>
 /// <c>SUPABASE_URL</c> as a <c>postgresql://user:pass@host:port/db</c> URI registers (or updates) the source named
-/// <c>default</c> at startup.
+/// <c>default</c> at startup; with <c>SUPABASE_PITR=true</c> its point-in-time recovery is switched on as well.
 /// </summary>
 public sealed class DefaultSourceRegistrar(IServiceScopeFactory scopes, IConfiguration configuration, ILogger<DefaultSourceRegistrar> logger) : IHostedService
 {
@@ -20,6 +20,15 @@ public sealed class DefaultSourceRegistrar(IServiceScopeFactory scopes, IConfigu
         var source = await scope.ServiceProvider.GetRequiredService<SourceService>().UpsertByNameAsync(input, cancellationToken);
         logger.LogInformation("Source 'default' ({User}@{Host}:{Port}/{Database}) registered from SUPABASE_URL as {Id}",
             source.Username, source.Host, source.Port, source.DatabaseName, source.Id);
+        if (!configuration.GetValue("SUPABASE_PITR", false) || source.PointInTimeRecovery) return;
+        try
+        {
+            await scope.ServiceProvider.GetRequiredService<Pitr.PitrService>().EnableAsync(source.Id, cancellationToken);
+        }
+        catch (Domain.Common.DomainException e)
+        {
+            logger.LogWarning("SUPABASE_PITR is set, but point-in-time recovery could not be enabled for 'default': {Reason}", e.Message);
+        }
     }
 
     public static SourceInput Parse(string url)

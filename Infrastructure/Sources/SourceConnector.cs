@@ -35,4 +35,11 @@ public sealed class SourceConnector(SecretProtector secrets, PgToolbox tools)
 
 public sealed record ConnectionTestResult(
     bool Ok, string? ServerVersion, int? ServerMajorVersion, long? DatabaseSizeBytes,
-    string PgDumpVersion, bool? PgDumpCompatible, string? Error);
+    string PgDumpVersion, bool? PgDumpCompatible, string? Error)
+{
+    /// <summary>Whether the server allows continuous archiving for point-in-time recovery, and what to change if not.</summary>
+    public Pitr.PitrReadiness? Pitr { get; init; }
+
+    /// <summary>Whether the local postgres can replay this server's WAL (same major version).</summary>
+    public bool? PitrServerCompatible { get; init; }
+}

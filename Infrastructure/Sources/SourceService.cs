@@ -48,6 +48,10 @@ public sealed class SourceService(CatalogDbContext db, SecretProtector secrets, 
     public async Task DeleteAsync(Guid id, CancellationToken cancellationToken)
     {
         var source = await GetAsync(id, cancellationToken);
+        if (source.PointInTimeRecovery)
+            throw new ConflictException($"Source '{source.Name}' has point-in-time recovery on; disable it first, which drops its replication slot.");
+        if (await db.WalSegments.AnyAsync(w => w.SourceId == id, cancellationToken))
+            throw new ConflictException($"Source '{source.Name}' has archived WAL in the catalog; disable it instead.");
         if (await db.BackupJobs.AnyAsync(j => j.SourceId == id && j.Status != JobStatus.Failed && j.Status != JobStatus.Cancelled, cancellationToken))
             throw new ConflictException($"Source '{source.Name}' has backups in the catalog; disable it instead, or delete its backups first.");
         db.BackupJobs.RemoveRange(db.BackupJobs.Where(j => j.SourceId == id));

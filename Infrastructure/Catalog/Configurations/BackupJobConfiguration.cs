@@ -21,8 +21,8 @@ internal sealed class BackupJobConfiguration : IEntityTypeConfiguration<BackupJo
         builder.HasIndex(j => new { j.SourceId, j.CreatedAt });
         builder.HasIndex(j => j.Status);
         builder.HasIndex(j => new { j.ScheduleId, j.ScheduledFor }).IsUnique();
-        // One backup at a time per source; safety backups run inside their restore and are exempt.
-        builder.HasIndex(j => j.SourceId).IsUnique().HasFilter("status = 'running' AND trigger <> 'safety'").HasDatabaseName("ix_backup_jobs_one_running_per_source");
+        // One backup at a time per source; backups run inside another job (a restore's safety backup, an incremental's base) are exempt.
+        builder.HasIndex(j => j.SourceId).IsUnique().HasFilter("status = 'running' AND trigger NOT IN ('safety', 'prerequisite')").HasDatabaseName("ix_backup_jobs_one_running_per_source");
         builder.Property(j => j.WorkerId).HasMaxLength(100);
         builder.Property(j => j.Attempt).HasDefaultValue(1);
         builder.HasIndex(j => j.RetryOfId).IsUnique().HasFilter("retry_of_id IS NOT NULL");

@@ -17,6 +17,8 @@ internal sealed class RestoreOperationConfiguration : IEntityTypeConfiguration<R
         builder.Property(r => r.TargetDatabase).HasMaxLength(63);
         builder.Property(r => r.RequestedBy).HasMaxLength(200);
         builder.Property(r => r.RowCounts).HasColumnType("jsonb");
+        builder.Property(r => r.Instance).HasColumnType("jsonb");
+        builder.Property(r => r.Timings).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");
         builder.HasIndex(r => r.CreatedAt);
     }
 }

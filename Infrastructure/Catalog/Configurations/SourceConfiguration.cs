@@ -15,5 +15,6 @@ internal sealed class SourceConfiguration : IEntityTypeConfiguration<Source>
         builder.Property(s => s.DatabaseName).HasMaxLength(63);
         builder.Property(s => s.Username).HasMaxLength(63);
         builder.Property(s => s.SslMode).HasMaxLength(20);
+        builder.Ignore(s => s.SlotName);
     }
 }

@@ -16,6 +16,8 @@ public sealed class AccessTests(ApiFixture fixture)
         ("GET", "/api/v1/me", "viewer"),
         ("GET", "/api/v1/sources", "viewer"), ("POST", "/api/v1/sources", "operator"), ("GET", $"/api/v1/sources/{Id}", "viewer"),
         ("PUT", $"/api/v1/sources/{Id}", "operator"), ("DELETE", $"/api/v1/sources/{Id}", "operator"), ("POST", $"/api/v1/sources/{Id}/test", "operator"),
+        ("POST", $"/api/v1/sources/{Id}/pitr/enable", "operator"), ("POST", $"/api/v1/sources/{Id}/pitr/disable", "operator"),
+        ("GET", $"/api/v1/sources/{Id}/recovery-window", "viewer"), ("DELETE", $"/api/v1/restores/{Id}/instance", "admin"),
         ("GET", "/api/v1/backups", "viewer"), ("POST", "/api/v1/backups", "operator"), ("GET", $"/api/v1/backups/{Id}", "viewer"),
         ("POST", $"/api/v1/backups/{Id}/verify", "operator"), ("POST", $"/api/v1/backups/{Id}/cancel", "operator"),
         ("POST", $"/api/v1/restores/{Id}/cancel", "admin"), ("GET", $"/api/v1/backups/{Id}/contents", "viewer"),

@@ -57,13 +57,17 @@ public sealed class PostgresCluster : IAsyncDisposable
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>Stops the server the way a crash would: no shutdown checkpoint, nothing flushed that was not already.</summary>
+    public Task CrashAsync() =>
+        RunAsPostgresAsync(Environment.UserName == "root", Path.Combine(BinDir, "pg_ctl"), ["-D", Path.Combine(Directory, "data"), "-m", "immediate", "stop"]);
+
     public async Task CreateDatabaseAsync(string name) => await ExecuteAsync("postgres", $"create database \"{name}\"");
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await RunAsPostgresAsync(Environment.UserName == "root", Path.Combine(BinDir, "pg_ctl"), ["-D", Path.Combine(Directory, "data"), "-m", "immediate", "stop"]);
+            if (File.Exists(Path.Combine(Directory, "data", "postmaster.pid"))) await CrashAsync();
         }
         finally
         {

@@ -22,6 +22,7 @@ public sealed class Endpoint(BackupService backups) : Endpoint<IdRequest, Backup
             BackupResponse.From(job), job.VerificationReport,
             [.. metrics.Select(m => new MetricResponse(m.MetricName, m.MetricValue, m.Unit, m.RecordedAt))],
             [.. (details?.Tables ?? []).Select(t => new TableCountResponse(t.QualifiedName, t.RowCount))],
-            details?.ServerVersion, details?.ToolVersion, details?.SchemaFingerprint, details?.DurationSeconds), ct);
+            details?.ServerVersion, details?.ToolVersion, details?.SchemaFingerprint, details?.DurationSeconds,
+            details?.Wal, details?.Notes ?? []), ct);
     }
 }

@@ -29,5 +29,5 @@ public sealed class Endpoint(RestoreService restores) : Endpoint<Request, List<R
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct) =>
-        await Send.OkAsync([.. (await restores.ListAsync(req.Page, req.PageSize, ct)).Select(RestoreResponse.From)], ct);
+        await Send.OkAsync([.. (await restores.ListAsync(req.Page, req.PageSize, ct)).Select(r => RestoreResponse.From(r))], ct);
 }

@@ -1,0 +1,38 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using BackupPortal.Infrastructure.Crypto;
+using BackupPortal.Infrastructure.Storage;
+
+namespace BackupPortal.Infrastructure.Backups;
+
+/// <summary>
+/// A stored artifact opened for reading: every chunk is authenticated as it is decrypted (and decompressed when it was
+/// compressed), and once read to its end both checksums are compared with the recorded ones.
+/// </summary>
+public sealed class ArtifactStream : IAsyncDisposable
+{
+    private readonly HashingStream _stored;
+    private readonly HashingStream _plain;
+
+    private ArtifactStream(Stream stored, MasterKeyRing keys, bool compressed)
+    {
+        _stored = new HashingStream(stored);
+        Stream decrypted = new DecryptingStream(_stored, keys);
+        _plain = new HashingStream(compressed ? new GZipStream(decrypted, CompressionMode.Decompress) : decrypted);
+    }
+
+    public Stream Plain => _plain;
+    public long PlaintextBytes => _plain.BytesTransferred;
+
+    public static async Task<ArtifactStream> OpenAsync(IBackupStorage storage, MasterKeyRing keys, string path, bool compressed, CancellationToken cancellationToken) =>
+        new(await storage.OpenReadAsync(path, cancellationToken), keys, compressed);
+
+    /// <summary>Call once <see cref="Plain"/> has been read to its end.</summary>
+    public void EnsureMatches(string? storedSha256, string? plaintextSha256, string what)
+    {
+        if (_stored.HashHex() != storedSha256 || (plaintextSha256 is not null && _plain.HashHex() != plaintextSha256))
+            throw new CryptographicException($"{what} does not match its recorded checksums (stored SHA-256 {_stored.HashHex()}, recorded {storedSha256}).");
+    }
+
+    public ValueTask DisposeAsync() => _plain.DisposeAsync();
+}
