@@ -71,6 +71,8 @@ dotnet build Web/Web.csproj -c Release -v q -nologo >/dev/null
 export ConnectionStrings__Catalog="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$PG_PASSWORD;Database=backupportal"
 export BACKUP_STORAGE_PATH=$DATA/storage
 export SUPABASE_URL="postgresql://postgres:$PG_PASSWORD@127.0.0.1:$PG_PORT/demo?sslmode=disable"
+# The demo source streams WAL from the start, so a point-in-time restore works within minutes.
+export SUPABASE_PITR=true
 export PG_BIN_DIR BACKUPPORTAL_API_URL=$API_URL BACKUPPORTAL_PORTAL_URL=$PORTAL_URL
 
 pids=()

@@ -1,9 +1,11 @@
+using BackupPortal.Domain.Backups;
 using BackupPortal.Domain.Common;
 using BackupPortal.Domain.Pitr;
 using BackupPortal.Domain.Sources;
 using BackupPortal.Infrastructure.Catalog;
 using BackupPortal.Infrastructure.PgTools;
 using BackupPortal.Infrastructure.Sources;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Npgsql.Replication;
@@ -16,7 +18,9 @@ public sealed record PitrReadiness(
     long? SlotRetainedBytes, List<string> Problems);
 
 /// <summary>Turns continuous archiving on and off for a source: its replication slot, and the flag the receivers follow.</summary>
-public sealed class PitrService(CatalogDbContext db, SourceConnector connector, WalArchive archive, ILogger<PitrService> logger)
+public sealed class PitrService(
+    CatalogDbContext db, SourceConnector connector, WalArchive archive, Schedules.ScheduleService schedules, Backups.BackupService backups,
+    ILogger<PitrService> logger)
 {
     public async Task<PitrReadiness> ReadinessAsync(Source source, CancellationToken cancellationToken)
     {
@@ -77,6 +81,11 @@ public sealed class PitrService(CatalogDbContext db, SourceConnector connector, 
         source.WalReceiverError = null;
         source.UpdatedAt = DateTimeOffset.UtcNow;
         await db.SaveChangesAsync(cancellationToken);
+        // The window opens with the first base backup: one is queued now, and a daily one is scheduled.
+        await schedules.AddBaseDefaultAsync(source.Id, cancellationToken);
+        if (!await db.BackupJobs.AnyAsync(j => j.SourceId == source.Id && j.BackupType == BackupType.Base
+                && (j.Status == JobStatus.Pending || j.Status == JobStatus.Running || j.Status == JobStatus.Completed), cancellationToken))
+            await backups.QueueAsync(source.Id, BackupType.Base, null, "system", cancellationToken);
         logger.LogInformation("Point-in-time recovery enabled for source {Source} (slot {Slot})", source.Name, source.SlotName);
         return source;
     }
@@ -88,6 +97,21 @@ public sealed class PitrService(CatalogDbContext db, SourceConnector connector, 
         source.PointInTimeRecovery = false;
         source.UpdatedAt = DateTimeOffset.UtcNow;
         await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await DropSlotAsync(source, cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            throw new DomainException($"Archiving is off, but slot {source.SlotName} could not be dropped ({e.Message}); it keeps WAL on the source "
+                + $"until you drop it: SELECT pg_drop_replication_slot('{source.SlotName}');", "id", 503);
+        }
+        logger.LogInformation("Point-in-time recovery disabled for source {Source}; slot {Slot} dropped", source.Name, source.SlotName);
+        return source;
+    }
+
+    private async Task DropSlotAsync(Source source, CancellationToken cancellationToken)
+    {
         await using var connection = await connector.For(source).OpenAsync(cancellationToken);
         // The receiver notices within a second; ending its walsender makes the slot free to drop at once.
         for (var attempt = 0; ; attempt++)
@@ -100,15 +124,13 @@ public sealed class PitrService(CatalogDbContext db, SourceConnector connector, 
             try
             {
                 await drop.ExecuteNonQueryAsync(cancellationToken);
-                break;
+                return;
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 20)
             {
                 await Task.Delay(500, cancellationToken);
             }
         }
-        logger.LogInformation("Point-in-time recovery disabled for source {Source}; slot {Slot} dropped", source.Name, source.SlotName);
-        return source;
     }
 
     public async Task<RecoveryWindow> WindowAsync(Guid id, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using BackupPortal.Domain.Sources;
 using BackupPortal.Infrastructure.Catalog;
 using BackupPortal.Infrastructure.PgTools;
@@ -18,7 +17,7 @@ namespace BackupPortal.Infrastructure.Pitr;
 /// partial segment stays on local disk, where a restore to "latest" picks it up. A catalog advisory lock per source
 /// makes sure only one instance streams a slot.
 /// </summary>
-public sealed partial class WalReceivers(
+public sealed class WalReceivers(
     IServiceScopeFactory scopes, NpgsqlDataSource catalog, PgToolbox tools, IOptions<PitrOptions> options, SpoolDirectory spool,
     ILogger<WalReceivers> logger) : BackgroundService
 {
@@ -104,6 +103,11 @@ public sealed partial class WalReceivers(
             // A receiver that has stayed up a while has recovered: its error and backoff are history.
             if (DateTimeOffset.UtcNow - receiver.StartedAt > TimeSpan.FromSeconds(5)) (source.WalReceiverError, receiver.Backoff) = (null, TimeSpan.Zero);
         }
+        if (receiver.Process is not null && DateTimeOffset.UtcNow >= receiver.NextSlotCheck)
+        {
+            receiver.NextSlotCheck = DateTimeOffset.UtcNow.AddMinutes(1);
+            await WarnOnRetainedWalAsync(source, connector, cancellationToken);
+        }
         if (spool.NewestWrite(source.Id) is { } written && written > (source.WalReceivedAt ?? DateTimeOffset.MinValue))
             source.WalReceivedAt = written;
     }
@@ -115,6 +119,25 @@ public sealed partial class WalReceivers(
             var segment = await archive.ArchiveAsync(source.Id, file, cancellationToken);
             File.Delete(file);
             logger.LogDebug("Archived WAL {File} of {Source} ({Bytes} bytes stored)", segment.FileName, source.Name, segment.FileSizeBytes);
+        }
+    }
+
+    /// <summary>A slot that falls behind makes the source keep WAL on its own disk; say so before that disk fills.</summary>
+    private async Task WarnOnRetainedWalAsync(Source source, SourceConnector connector, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await connector.For(source).OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand(
+                "select pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint from pg_replication_slots where slot_name = @slot", connection);
+            command.Parameters.AddWithValue("slot", source.SlotName);
+            if (await command.ExecuteScalarAsync(cancellationToken) is long retained && retained > options.Value.SlotRetainedWarningBytes)
+                logger.LogWarning("Slot {Slot} of source {Source} holds back {Bytes} bytes of WAL on the source (limit {Limit})",
+                    source.SlotName, source.Name, retained, options.Value.SlotRetainedWarningBytes);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            // The receiver's own error says the source is unreachable.
         }
     }
 
@@ -137,6 +160,7 @@ public sealed partial class WalReceivers(
         public TimeSpan Backoff { get; set; }
         public DateTimeOffset RestartAt { get; set; }
         public DateTimeOffset StartedAt { get; set; }
+        public DateTimeOffset NextSlotCheck { get; set; }
 
         public async ValueTask DisposeAsync()
         {

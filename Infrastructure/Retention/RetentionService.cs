@@ -31,7 +31,8 @@ public sealed class RetentionService(CatalogDbContext db, IBackupStorage storage
 
         var decisions = Domain.Retention.Retention.Decide(
             [.. backups.Select(j => new RetainedBackup(j.Id, j.CompletedAt ?? j.CreatedAt, j.BackupType == BackupType.Incremental,
-                j.BackupType == BackupType.Full && j.VerificationStatus == VerificationStatus.Verified, j.ScheduleId?.ToString() ?? ManualGroup))],
+                j.BackupType == BackupType.Full && j.VerificationStatus == VerificationStatus.Verified, j.ScheduleId?.ToString() ?? ManualGroup,
+                j.Details?.Wal?.BaseBackupId))],
             group => policies.GetValueOrDefault(group) ?? new RetentionPolicy(), now, TimeZoneInfo.Utc, failuresInARow);
         var byId = backups.ToDictionary(j => j.Id);
         RetentionItem Item(RetentionDecision d) => new(d.BackupId, byId[d.BackupId].BackupType, byId[d.BackupId].ScheduleId, byId[d.BackupId].CompletedAt, d.Reason);
@@ -58,6 +59,7 @@ public sealed class RetentionService(CatalogDbContext db, IBackupStorage storage
                 await db.SaveChangesAsync(cancellationToken);
                 deleted.Add(item);
             }
+            await PruneWalAsync(source, cancellationToken);
         }
         var archived = await db.RestoreOperations
             .Where(r => r.ArchivedAt == null && r.CreatedAt < now.AddDays(-RestoreArchiveDays)
@@ -65,5 +67,28 @@ public sealed class RetentionService(CatalogDbContext db, IBackupStorage storage
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.ArchivedAt, now), cancellationToken);
         if (deleted.Count + archived > 0) logger.LogInformation("Retention expired {Count} backups and archived {Archived} restore operations", deleted.Count, archived);
         return deleted;
+    }
+
+    /// <summary>Archived WAL older than the oldest remaining base backup can no longer be replayed from anything; it goes. Without a base, all WAL stays.</summary>
+    private async Task PruneWalAsync(Guid sourceId, CancellationToken cancellationToken)
+    {
+        var bases = await db.BackupJobs.AsNoTracking()
+            .Where(j => j.SourceId == sourceId && j.BackupType == BackupType.Base && j.Status == JobStatus.Completed && j.Details != null)
+            .Select(j => j.Details).ToListAsync(cancellationToken);
+        var segmentBytes = await db.WalSegments.Where(w => w.SourceId == sourceId && w.SegmentNumber != null).Select(w => (long?)w.OriginalBytes).FirstOrDefaultAsync(cancellationToken);
+        var ranges = bases.Select(d => d?.Wal).OfType<WalRange>().ToList();
+        if (ranges.Count == 0 || segmentBytes is null) return;
+        var oldest = ranges.MinBy(w => Domain.Pitr.Lsn.Parse(w.EndLsn))!;
+        var first = (long)Domain.Pitr.Lsn.SegmentOf(Domain.Pitr.Lsn.Parse(oldest.EndLsn), segmentBytes.Value);
+        var stale = await db.WalSegments
+            .Where(w => w.SourceId == sourceId && w.SegmentNumber != null && w.Timeline <= oldest.Timeline && w.SegmentNumber < first)
+            .ToListAsync(cancellationToken);
+        foreach (var segment in stale)
+        {
+            await storage.DeleteAsync(segment.StoragePath, cancellationToken);
+            db.WalSegments.Remove(segment);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        if (stale.Count > 0) logger.LogInformation("Retention removed {Count} WAL segments older than the oldest base backup of source {Source}", stale.Count, sourceId);
     }
 }

@@ -30,6 +30,10 @@ public sealed class ScheduleService(CatalogDbContext db, BackupService backups, 
         ("Monthly archive", "0 1 1 * *", BackupType.Full, new(KeepDaily: 0, KeepWeekly: 0, KeepMonthly: 12, KeepYearly: 5)),
     ];
 
+    /// <summary>Added when a source gets point-in-time recovery: a fresh base keeps restores short and lets old WAL go.</summary>
+    public static readonly (string Name, string Cron, BackupType Type, Domain.Retention.RetentionPolicy Policy) BaseDefault =
+        ("Daily base backup (point-in-time recovery)", "30 2 * * *", BackupType.Base, new(KeepDaily: 7, KeepWeekly: 4, KeepMonthly: 0));
+
     public Task<List<BackupSchedule>> ListAsync(Guid? sourceId, CancellationToken cancellationToken) =>
         db.BackupSchedules.AsNoTracking().Where(s => sourceId == null || s.SourceId == sourceId)
             .OrderBy(s => s.SourceId).ThenBy(s => s.CreatedAt).ToListAsync(cancellationToken);
@@ -90,10 +94,19 @@ public sealed class ScheduleService(CatalogDbContext db, BackupService backups, 
         return await backups.QueueAsync(schedule.SourceId, schedule.BackupType, schedule.Id, requestedBy, cancellationToken);
     }
 
-    public async Task AddDefaultsAsync(Guid sourceId, CancellationToken cancellationToken)
+    public Task AddDefaultsAsync(Guid sourceId, CancellationToken cancellationToken) => AddAsync(sourceId, Defaults, cancellationToken);
+
+    public async Task AddBaseDefaultAsync(Guid sourceId, CancellationToken cancellationToken)
+    {
+        if (!await db.BackupSchedules.AnyAsync(s => s.SourceId == sourceId && s.BackupType == BackupType.Base, cancellationToken))
+            await AddAsync(sourceId, [BaseDefault], cancellationToken);
+    }
+
+    private async Task AddAsync(
+        Guid sourceId, IEnumerable<(string Name, string Cron, BackupType Type, Domain.Retention.RetentionPolicy Policy)> schedules, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
-        foreach (var (name, cron, type, policy) in Defaults)
+        foreach (var (name, cron, type, policy) in schedules)
         {
             db.BackupSchedules.Add(new BackupSchedule
             {

@@ -10,9 +10,20 @@ namespace BackupPortal.Tests.Api;
 /// continuous archiving through the Api, and recovers with PostgreSQL's own WAL replay.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public sealed class PitrTests(ApiFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
+public sealed class PitrTests(ApiFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly ApiDriver _api = new(fixture);
+    private readonly List<string> _sources = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>The test clusters are gone by now: stop streaming from them, so the shared Api does not retry them for the rest of the run.</summary>
+    public async Task DisposeAsync()
+    {
+        if (_sources.Count > 0)
+            await fixture.Cluster.ExecuteAsync("bp_catalog",
+                $"update sources set point_in_time_recovery = false where id in ({string.Join(", ", _sources.Select(s => $"'{s}'"))})");
+    }
 
     [Fact]
     public async Task Restore_to_a_time_brings_back_what_was_committed_before_it_including_DDL_and_nothing_after()
@@ -137,6 +148,27 @@ public sealed class PitrTests(ApiFixture fixture, Xunit.Abstractions.ITestOutput
     }
 
     [Fact]
+    public async Task Retention_expires_an_older_base_and_the_WAL_only_it_could_use()
+    {
+        await using var source = await PostgresCluster.StartAsync();
+        var id = await AddPitrSourceAsync(source, "shop", "create table items (id int primary key);");
+        var older = await _api.BackupAsync(id, "base");
+        await source.ExecuteAsync("shop", "insert into items select generate_series(1, 1000); select pg_switch_wal();");
+        await Task.Delay(1500);
+        await source.ExecuteAsync("shop", "insert into items values (0); select pg_switch_wal();");
+        var newer = await _api.BackupAsync(id, "base");
+        var oldWal = Directory.GetFiles(Path.Combine(fixture.StoragePath, $"{Guid.Parse(id):N}", "wal")).Length;
+
+        await _api.PostAsync($"/api/v1/retention/run?sourceId={id}", new { });
+        Assert.Equal("expired", (await _api.GetAsync($"/api/v1/backups/{older["id"]}"))["status"]!.GetValue<string>());
+        var window = await _api.GetAsync($"/api/v1/sources/{id}/recovery-window");
+        Assert.Equal(newer["wal"]!["consistentAt"]!.GetValue<DateTimeOffset>(), window["earliest"]!.GetValue<DateTimeOffset>());
+        Assert.Empty(window["gaps"]!.AsArray());
+        var left = Directory.GetFiles(Path.Combine(fixture.StoragePath, $"{Guid.Parse(id):N}", "wal")).Length;
+        Assert.True(left < oldWal, $"WAL files before retention: {oldWal}, after: {left}");
+    }
+
+    [Fact]
     public async Task Bad_point_in_time_requests_get_4xx_with_the_reason()
     {
         await using var source = await PostgresCluster.StartAsync();
@@ -180,6 +212,7 @@ public sealed class PitrTests(ApiFixture fixture, Xunit.Abstractions.ITestOutput
             name = $"{database}-{cluster.Port}", host = "127.0.0.1", port = cluster.Port, database, username = "postgres", password = "unused", sslMode = "disable",
         }, HttpStatusCode.Created);
         var id = source["id"]!.GetValue<string>();
+        _sources.Add(id);
         var test = await _api.PostAsync($"/api/v1/sources/{id}/test", new { });
         Assert.True(test["pitr"]!["ready"]!.GetValue<bool>(), test.ToJsonString());
         var enabled = await _api.PostAsync($"/api/v1/sources/{id}/pitr/enable", new { });
