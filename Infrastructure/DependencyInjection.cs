@@ -94,6 +94,7 @@ public static class DependencyInjection
         services.AddScoped<UserService>();
         services.AddScoped<ClientService>();
         services.AddTransient<TokenPruning>();
+        services.AddTransient<SandboxJanitor>();
         services.AddTransient<ScheduleTicker>();
         services.AddScoped<RetentionService>();
         services.AddTransient<RetentionCleanup>();
@@ -129,6 +130,7 @@ public static class DependencyInjection
         host.Services.UseScheduler(s =>
         {
             s.Schedule<TokenPruning>().Hourly().PreventOverlapping(nameof(TokenPruning));
+            s.Schedule<SandboxJanitor>().Hourly().PreventOverlapping(nameof(SandboxJanitor));
             if (!firesSchedules) return;
             s.Schedule<ScheduleTicker>().EveryFiveSeconds().PreventOverlapping(nameof(ScheduleTicker));
             s.Schedule<RetentionCleanup>().Hourly().PreventOverlapping(nameof(RetentionCleanup));

@@ -54,6 +54,14 @@ public sealed partial class WalArchive(CatalogDbContext db, IBackupStorage stora
         return row;
     }
 
+    /// <summary>True when earlier segments of the timeline are archived but not the one just before this: WAL was lost in between.</summary>
+    public async Task<bool> FollowsGapAsync(WalSegment segment, CancellationToken cancellationToken)
+    {
+        if (segment.SegmentNumber is not { } number) return false;
+        var earlier = db.WalSegments.Where(w => w.SourceId == segment.SourceId && w.Timeline == segment.Timeline && w.SegmentNumber < number);
+        return await earlier.AnyAsync(cancellationToken) && !await earlier.AnyAsync(w => w.SegmentNumber == number - 1, cancellationToken);
+    }
+
     /// <summary>Decrypts one archived file into a directory, checking its stored and plain checksums.</summary>
     public async Task RestoreFileAsync(WalSegment segment, string directory, CancellationToken cancellationToken)
     {

@@ -69,8 +69,16 @@ public sealed class WalReceivers(
                 if (await TryLockAsync(source.Id, cancellationToken) is not { } held) continue;
                 _receivers[source.Id] = receiver = new Receiver(held);
             }
-            await SuperviseAsync(source, receiver, connector, cancellationToken);
-            await ArchiveCompletedAsync(source, archive, cancellationToken);
+            try
+            {
+                await SuperviseAsync(source, receiver, connector, cancellationToken);
+                await ArchiveCompletedAsync(source, archive, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or NpgsqlException or PgToolException or UnauthorizedAccessException)
+            {
+                // One source's trouble (storage full, a file it cannot read) must not hold up the others; it is retried next second.
+                logger.LogError("Archiving WAL of source {Source} failed: {Error}", source.Name, e.Message);
+            }
         }
         await db.SaveChangesAsync(cancellationToken);
     }
@@ -118,6 +126,9 @@ public sealed class WalReceivers(
         {
             var segment = await archive.ArchiveAsync(source.Id, file, cancellationToken);
             File.Delete(file);
+            if (await archive.FollowsGapAsync(segment, cancellationToken))
+                logger.LogWarning("WAL gap in the archive of source {Source}: segments before {Segment} are missing; points after it need a new base backup",
+                    source.Name, segment.FileName);
             logger.LogDebug("Archived WAL {File} of {Source} ({Bytes} bytes stored)", segment.FileName, source.Name, segment.FileSizeBytes);
         }
     }
