@@ -124,6 +124,24 @@ check_instance() {
     if [[ $got == "$CHANGED_ROWS|0" ]]; then echo ok; else echo "WRONG (rows with the pre-T change | with the post-T change: $got; expected $CHANGED_ROWS|0)"; fi
 }
 
+# wait_idle: waits until none of the source's backups is queued, running or being verified, so no background work of
+# the Api overlaps a measurement (enabling point-in-time recovery queues a first base backup by itself).
+wait_idle() {
+    local t0 busy item waited=""
+    t0=$(now)
+    while true; do
+        busy=$(api GET "/api/v1/backups?sourceId=$SOURCE_ID&pageSize=200" "" 200 | json '" ".join(
+            b["id"] + (":status" if b["status"] in ("pending", "running") else ":verificationStatus") for b in d["items"]
+            if b["status"] in ("pending", "running") or (b["status"] == "completed" and b["verificationStatus"] == "pending"))')
+        [[ -z $busy ]] && break
+        for item in $busy; do
+            poll "/api/v1/backups/${item%%:*}" "j[\"${item#*:}\"]" >/dev/null || die "polling backup ${item%%:*} failed"
+            [[ $waited == *"${item%%:*}"* ]] || waited+=" ${item%%:*}"
+        done
+    done
+    [[ -z $waited ]] || echo "waited $(elapsed "$t0" "$(now)") s for the Api's own work on backups$waited" >&2
+}
+
 # ---------------------------------------------------------------- preflight
 stop_instances
 preflight initdb pg_ctl postgres psql pgbench createdb pg_basebackup pg_receivewal pg_verifybackup pg_waldump
@@ -196,6 +214,8 @@ for i in $(seq 150); do
     sleep 0.2
 done
 echo "WAL receiver running (slot $(json 'd["replicationSlot"]' <<<"$SOURCE_JSON"))" >&2
+log "waiting for backups the Api queued by itself (and their verification)"
+wait_idle
 
 # ---------------------------------------------------------------- 7. measurements
 # Each round: pgBackRest's full backup, our base backup, our base's automatic verification (waited for, not timed
@@ -205,6 +225,7 @@ PGBR_BACKUP=() OUR_BACKUP=() OUR_BACKUP_API=() PGBR_RESTORE=() PGBR_RESTORE_FILE
 LOADS=() VERIFY_WAITS=() PGBR_ARCHIVE_WAITS=() OUR_ARCHIVE_WAITS=() PGBR_CHECKS=() OUR_CHECKS=()
 for round in $(seq "$REPEAT"); do
     (( REPEAT > 1 )) && log "round $round of $REPEAT"
+    wait_idle
     LOADS+=("$(cut -d' ' -f1 /proc/loadavg)")
     warn_if_busy
 
@@ -276,7 +297,8 @@ for round in $(seq "$REPEAT"); do
     pgbr --pg1-path="$PGBR_DATA" --type=time "--target=$T_PGBR" --target-action=promote --archive-mode=off restore \
         || die "pgbackrest restore failed (see $PGBR/log)"
     t1=$(now)
-    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGBR_DATA" -l "$WORK/pgbr-restored.log" -W start \
+    # pg_ctl -w returns once the server accepts connections (in hot standby, that can be before the promotion).
+    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGBR_DATA" -l "$WORK/pgbr-restored.log" -w -t 3600 start \
         -o "-p $RPORT -c listen_addresses=127.0.0.1 -k $PGBR_SOCK" >/dev/null \
         || { tail -n 30 "$WORK/pgbr-restored.log" >&2; die "the instance restored by pgBackRest did not start"; }
     wait_promoted "$RPORT" "$PGBR_DATA" "$WORK/pgbr-restored.log"
@@ -309,6 +331,7 @@ for round in $(seq "$REPEAT"); do
     RESTORE_ID=""
 done
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+CLUSTER_BYTES=$(sql -d postgres -c 'select sum(pg_database_size(datname)) from pg_database')  # what both physical backups copy
 
 # ---------------------------------------------------------------- 8. report
 log "results"
@@ -318,7 +341,7 @@ export S_PGBR_BACKUP="${PGBR_BACKUP[*]}" S_OUR_BACKUP="${OUR_BACKUP[*]}" S_OUR_B
     S_OUR_RESTORE="${OUR_RESTORE[*]}" S_LOADS="${LOADS[*]}" S_VERIFY_WAITS="${VERIFY_WAITS[*]}" \
     S_PGBR_ARCHIVE_WAITS="${PGBR_ARCHIVE_WAITS[*]}" S_OUR_ARCHIVE_WAITS="${OUR_ARCHIVE_WAITS[*]}" \
     C_PGBR="$(join_checks "${PGBR_CHECKS[@]}")" C_OUR="$(join_checks "${OUR_CHECKS[@]}")" \
-    DB_BYTES PGBR_BYTES OUR_BYTES OUR_TIMINGS SCALE TEXT_ROWS REPEAT TARGET_RATIO verification LOAD_END PGBR_VERSION CHANGED_ROWS
+    DB_BYTES CLUSTER_BYTES PGBR_BYTES OUR_BYTES OUR_TIMINGS SCALE TEXT_ROWS REPEAT TARGET_RATIO verification LOAD_END PGBR_VERSION CHANGED_ROWS
 python3 - "$WORK/results.json" <<'PY'
 import json, os, sys, datetime
 e = os.environ
@@ -332,6 +355,8 @@ pgbr_ok, our_ok = all(c == "ok" for c in checks("C_PGBR")), all(c == "ok" for c 
 backup_ratio = best("OUR_BACKUP") / best("PGBR_BACKUP")
 restore_ratio = best("OUR_RESTORE") / best("PGBR_RESTORE")
 timings = json.loads(e["OUR_TIMINGS"] or "{}")
+order = ["fetch_base_seconds", "verify_base_seconds", "fetch_wal_seconds", "replay_seconds"]  # the Api's steps, in order
+timings = {k: timings[k] for k in sorted(timings, key=lambda k: order.index(k) if k in order else len(order))}
 ok = lambda good: "ok" if good else "MISSED"
 
 rows = [
@@ -346,7 +371,7 @@ rows = [
 ] + [(f"  {k} (ours, last round)", "", f"{v:.2f} s", "", "", "") for k, v in timings.items()] + [
     ("backup size", f"{mb(e['PGBR_BYTES']):.1f} MB", f"{mb(e['OUR_BYTES']):.1f} MB",
      f"{float(e['OUR_BYTES']) / float(e['PGBR_BYTES']):.3f}x", "", ""),
-    ("database size", f"{mb(e['DB_BYTES']):.0f} MB", "", "", "", ""),
+    ("benchdb / whole cluster size", f"{mb(e['DB_BYTES']):.0f} / {mb(e['CLUSTER_BYTES']):.0f} MB", "", "", "", ""),
 ]
 head = ("", "pgBackRest", "ours", "ratio", "target", "")
 widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
@@ -375,7 +400,7 @@ results = {
     "pgbackrest_version": e["PGBR_VERSION"],
     "scale": int(e["SCALE"]), "text_rows": int(e["TEXT_ROWS"]), "rounds": repeat, "changed_rows": int(e["CHANGED_ROWS"]),
     "cores": os.cpu_count(), "load_average_per_round": samples("LOADS"), "load_average_end": e["LOAD_END"],
-    "database_size_bytes": int(e["DB_BYTES"]),
+    "database_size_bytes": int(e["DB_BYTES"]), "cluster_size_bytes": int(e["CLUSTER_BYTES"]),
     "base_backup": {"pgbackrest_seconds": best("PGBR_BACKUP"), "ours_seconds": best("OUR_BACKUP"),
                     "ours_api_duration_seconds": best("OUR_BACKUP_API"), "ratio": round(backup_ratio, 4),
                     "pgbackrest_samples": samples("PGBR_BACKUP"), "ours_samples": samples("OUR_BACKUP"),

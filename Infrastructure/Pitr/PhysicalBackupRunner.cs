@@ -94,7 +94,7 @@ public sealed partial class PhysicalBackupRunner(
         {
             serverVersion = connection.ServerVersion;
             await using var command = new NpgsqlCommand("""
-                select lsn::text, pg_walfile_name(lsn - 1), (select setting::bigint from pg_settings where name = 'wal_segment_size')
+                select lsn::text, pg_walfile_name(lsn), (select setting::bigint from pg_settings where name = 'wal_segment_size')
                 from (select pg_switch_wal() as lsn) s
                 """, connection);
             try
@@ -110,7 +110,10 @@ public sealed partial class PhysicalBackupRunner(
         }
         var range = previous.Details!.Wal!;
         var baseId = previous.BackupType == BackupType.Base ? previous.Id : range.BaseBackupId;
-        Lsn.TryParseSegmentName(lastFile, segmentBytes, out var timeline, out var last);
+        // The segment holding the last byte before the switch point (pg_walfile_name names the timeline; lsn - 1 needs PostgreSQL 14).
+        Lsn.TryParseSegmentName(lastFile, segmentBytes, out var timeline, out _);
+        var last = Lsn.SegmentOf(Lsn.Parse(endLsn) - 1, segmentBytes);
+        lastFile = Lsn.SegmentName(timeline, last, segmentBytes);
         var first = Lsn.SegmentOf(Lsn.Parse(range.EndLsn), segmentBytes);
         var covered = Lsn.Parse(endLsn) > Lsn.Parse(range.EndLsn) ? await WaitForArchiveAsync(source.Id, timeline, (long)first, (long)last, lastFile, cancellationToken) : [];
 

@@ -44,8 +44,9 @@ public sealed class PointInTimeRecovery(
             await sandbox.StartAsync(source.DatabaseName, source.Username, cancellationToken);
             operation.RecordTiming("replay_seconds", clock.Lap());
             operation.ReplayEndTime = await ReplayEndAsync(sandbox, source, cancellationToken) ?? baseJob.Details!.Wal!.ConsistentAt;
-            logger.LogInformation("Restore {RestoreId}: base {BaseId} plus {Segments} WAL files replayed to {Reached} (asked: {Target})",
-                operation.Id, baseJob.Id, staged, operation.ReplayEndTime, operation.TargetTime?.ToString("O") ?? "latest");
+            logger.LogInformation("Restore {RestoreId}: base {BaseId} plus {Segments} WAL files replayed to {Reached} (asked: {Target}){Note}",
+                operation.Id, baseJob.Id, staged, operation.ReplayEndTime, operation.TargetTime?.ToString("O") ?? "latest",
+                sandbox.ReplayedToEnd ? "; no commit after the target, so all WAL received was replayed" : "");
             return sandbox;
         }
         catch

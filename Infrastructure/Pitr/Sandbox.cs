@@ -35,6 +35,9 @@ public sealed class Sandbox : IAsyncDisposable
     public string LogFile => Path.Combine(Directory, "postgres.log");
     public int Port { get; }
 
+    /// <summary>The WAL held no commit after the target, so replay went to its end (see <see cref="StartAsync"/>).</summary>
+    public bool ReplayedToEnd { get; private set; }
+
     /// <summary>Set once the instance is kept running past this object's life.</summary>
     public bool Kept { get; set; }
 
@@ -128,7 +131,7 @@ public sealed class Sandbox : IAsyncDisposable
                 await File.WriteAllLinesAsync(config, (await File.ReadAllLinesAsync(config, cancellationToken))
                     .Where(l => !l.StartsWith("recovery_target_time", StringComparison.Ordinal) && !l.StartsWith("recovery_target_action", StringComparison.Ordinal)), cancellationToken);
                 logFrom += log.Length;
-                retried = true;
+                retried = ReplayedToEnd = true;
                 await PgCtlAsync(["start", "-D", DataDirectory, "-l", LogFile, "-W"], cancellationToken);
                 started = DateTimeOffset.UtcNow;
                 continue;
@@ -161,10 +164,8 @@ public sealed class Sandbox : IAsyncDisposable
     }
 
     /// <summary>Stops an instance left running earlier (possibly by another process of the Api) and deletes its directory.</summary>
-    public static async Task DestroyAsync(string directory, PitrOptions options, PgToolbox tools)
-    {
-        await using var sandbox = new Sandbox(directory, tools, Environment.UserName == "root" ? options.SandboxOsUser : null);
-    }
+    public static async Task DestroyAsync(string directory, PitrOptions options, PgToolbox tools) =>
+        await new Sandbox(directory, tools, Environment.UserName == "root" ? options.SandboxOsUser : null).DisposeAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -58,6 +58,25 @@ public sealed class PitrTests(ApiFixture fixture, Xunit.Abstractions.ITestOutput
     }
 
     [Fact]
+    public async Task A_target_past_the_last_commit_replays_all_the_WAL_received_and_records_the_time_reached()
+    {
+        await using var source = await PostgresCluster.StartAsync();
+        var id = await AddPitrSourceAsync(source, "shop", "create table items (id int primary key, note text);");
+        await _api.BackupAsync(id, "base");
+        await source.ExecuteAsync("shop", "insert into items values (1, 'last commit before the target')");
+        var committed = new DateTimeOffset(await source.ScalarAsync<DateTime>("postgres", "select clock_timestamp()"), TimeSpan.Zero);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var t = DateTimeOffset.UtcNow;
+
+        var restore = await _api.RestoreAsync(new { restoreType = "point_in_time", sourceId = id, targetTime = t.ToString("O"), targetDatabase = "shop_past_end", reason = "test: target after the last commit" });
+        Assert.True(restore["status"]!.GetValue<string>() == "completed", restore.ToJsonString());
+        Assert.Equal("last commit before the target", await source.ScalarAsync<string>("shop_past_end", "select note from items where id = 1"));
+        var reached = restore["replayEndTime"]!.GetValue<DateTimeOffset>();
+        Assert.True(reached <= committed && reached > committed.AddSeconds(-2), $"replay reached {reached:O}; the last commit was just before {committed:O}");
+        Assert.Contains(fixture.Logs.Text.Split('\n'), l => l.Contains(restore["id"]!.GetValue<string>()) && l.Contains("all WAL received was replayed"));
+    }
+
+    [Fact]
     public async Task One_table_as_of_a_time_goes_back_into_the_live_database_and_leaves_the_others_alone()
     {
         await using var source = await PostgresCluster.StartAsync();
