@@ -167,6 +167,29 @@ public sealed class PitrTests(ApiFixture fixture, Xunit.Abstractions.ITestOutput
     }
 
     [Fact]
+    public async Task An_incremental_with_no_base_to_build_on_takes_one_first_and_says_so()
+    {
+        await using var source = await PostgresCluster.StartAsync();
+        var id = await AddPitrSourceAsync(source, "shop", "create table items (id int primary key);");
+        // Enabling queued a first base; cancelling it leaves the source with none.
+        var queued = (await _api.GetAsync($"/api/v1/backups?sourceId={id}&type=base"))["items"]!.AsArray().Single()!;
+        await _api.PostAsync($"/api/v1/backups/{queued["id"]}/cancel", new { }, HttpStatusCode.Accepted);
+        await _api.WaitAsync($"/api/v1/backups/{queued["id"]}", b => b["status"]!.GetValue<string>() is "cancelled" or "completed" or "failed");
+        if ((await _api.GetAsync($"/api/v1/backups/{queued["id"]}"))["status"]!.GetValue<string>() != "cancelled")
+            await fixture.Cluster.ExecuteAsync("bp_catalog", $"update backup_jobs set status = 'expired' where id = '{queued["id"]}'");
+
+        await source.ExecuteAsync("shop", "insert into items select generate_series(1, 100)");
+        var incremental = await _api.BackupAsync(id, "incremental");
+        var note = incremental["notes"]!.AsArray().Single()!.GetValue<string>();
+        Assert.Contains("base backup", note);
+        var baseId = incremental["wal"]!["baseBackupId"]!.GetValue<string>();
+        Assert.Contains(baseId, note);
+        var taken = await _api.GetAsync($"/api/v1/backups/{baseId}");
+        Assert.Equal("completed", taken["status"]!.GetValue<string>());
+        Assert.Equal("prerequisite", taken["trigger"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Retention_expires_an_older_base_and_the_WAL_only_it_could_use()
     {
         await using var source = await PostgresCluster.StartAsync();
