@@ -4,6 +4,7 @@ using BackupPortal.Api.Audit;
 using BackupPortal.Api.Auth;
 using BackupPortal.Api.Errors;
 using BackupPortal.Api.Health;
+using BackupPortal.Api.Monitoring;
 using BackupPortal.Api.OpenApi;
 using FastEndpoints;
 
@@ -50,6 +51,7 @@ public static class DependencyInjection
         app.MapConnect();
         app.MapLoginPage();
         app.MapHealth();
+        app.MapPrometheus();
         app.UseApiDocs();
         return app;
     }

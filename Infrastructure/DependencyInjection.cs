@@ -4,6 +4,7 @@ using BackupPortal.Infrastructure.Catalog;
 using BackupPortal.Infrastructure.Crypto;
 using BackupPortal.Infrastructure.Identity;
 using BackupPortal.Infrastructure.Jobs;
+using BackupPortal.Infrastructure.Monitoring;
 using BackupPortal.Infrastructure.PgTools;
 using BackupPortal.Infrastructure.Pitr;
 using BackupPortal.Infrastructure.Restores;
@@ -95,6 +96,9 @@ public static class DependencyInjection
         services.AddScoped<ClientService>();
         services.AddTransient<TokenPruning>();
         services.AddTransient<SandboxJanitor>();
+        services.AddTransient<StorageSampler>();
+        services.AddScoped<MetricsService>();
+        services.AddSingleton<PrometheusMetrics>();
         services.AddTransient<ScheduleTicker>();
         services.AddScoped<RetentionService>();
         services.AddTransient<RetentionCleanup>();
@@ -134,6 +138,7 @@ public static class DependencyInjection
             if (!firesSchedules) return;
             s.Schedule<ScheduleTicker>().EveryFiveSeconds().PreventOverlapping(nameof(ScheduleTicker));
             s.Schedule<RetentionCleanup>().Hourly().PreventOverlapping(nameof(RetentionCleanup));
+            s.Schedule<StorageSampler>().Cron("*/15 * * * *").PreventOverlapping(nameof(StorageSampler));
         });
         return host;
     }

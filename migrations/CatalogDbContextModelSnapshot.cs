@@ -316,6 +316,50 @@ namespace BackupPortal.Migrations.Migrations
                     b.ToTable("backup_metrics", (string)null);
                 });
 
+            modelBuilder.Entity("BackupPortal.Domain.Monitoring.StorageSample", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("ArtifactCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("artifact_count");
+
+                    b.Property<string>("BackupType")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("backup_type");
+
+                    b.Property<long?>("FreeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("free_bytes");
+
+                    b.Property<string>("Location")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("location");
+
+                    b.Property<DateTimeOffset>("SampledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sampled_at");
+
+                    b.Property<long>("UsedBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("used_bytes");
+
+                    b.HasKey("Id")
+                        .HasName("pk_storage_samples");
+
+                    b.HasIndex("SampledAt", "Location")
+                        .HasDatabaseName("ix_storage_samples_sampled_at_location");
+
+                    b.ToTable("storage_samples", (string)null);
+                });
+
             modelBuilder.Entity("BackupPortal.Domain.Pitr.WalSegment", b =>
                 {
                     b.Property<Guid>("Id")

@@ -710,3 +710,37 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125183801_Monitoring') THEN
+    CREATE TABLE storage_samples (
+        id uuid NOT NULL,
+        location character varying(100) NOT NULL,
+        backup_type character varying(20) NOT NULL,
+        used_bytes bigint NOT NULL,
+        artifact_count integer NOT NULL,
+        free_bytes bigint,
+        sampled_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_storage_samples PRIMARY KEY (id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125183801_Monitoring') THEN
+    CREATE INDEX ix_storage_samples_sampled_at_location ON storage_samples (sampled_at, location);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125183801_Monitoring') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261125183801_Monitoring', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

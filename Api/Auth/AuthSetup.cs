@@ -48,8 +48,8 @@ public static class AuthSetup
                 o.UseLocalServer();
                 o.UseAspNetCore();
             });
-        builder.Services.AddAuthentication(ServiceRoleKey.Selector)
-            .AddServiceRoleKey()
+        builder.Services.AddAuthentication(StaticKeys.Selector)
+            .AddStaticKeys()
             .AddCookie(LoginScheme, o =>
             {
                 o.LoginPath = "/account/login";

@@ -206,6 +206,7 @@ public sealed class BackupRunner(
             ("compression_ratio", databaseSize is null || details.PlaintextBytes == 0 ? 0 : (double)databaseSize / details.PlaintextBytes, "ratio"),
             ("tables", details.Tables.Count, "count"),
             ("rows", details.Tables.Sum(t => t.RowCount), "count"),
+            ("queue_wait_seconds", job.StartedAt is { } started ? Math.Max(0, (started - (job.NotBefore ?? job.CreatedAt)).TotalSeconds) : 0, "s"),
         ];
         db.BackupMetrics.AddRange(figures.Select(f => new BackupMetric { BackupJobId = job.Id, MetricName = f.Name, MetricValue = f.Value, Unit = f.Unit }));
     }

@@ -1,5 +1,6 @@
 using BackupPortal.Domain.Audit;
 using BackupPortal.Domain.Backups;
+using BackupPortal.Domain.Monitoring;
 using BackupPortal.Domain.Pitr;
 using BackupPortal.Domain.Restores;
 using BackupPortal.Domain.Schedules;
@@ -24,6 +25,7 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<MasterKeyRecord> MasterKeys => Set<MasterKeyRecord>();
     public DbSet<WalSegment> WalSegments => Set<WalSegment>();
+    public DbSet<StorageSample> StorageSamples => Set<StorageSample>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -17,6 +17,9 @@ public interface IBackupStorage
     /// <summary>Removes unfinished uploads of one artifact, left by a worker that died or was stopped.</summary>
     Task<int> DeleteUnfinishedAsync(string path, CancellationToken cancellationToken);
 
+    /// <summary>Free space where the artifacts are written, or null when the location cannot tell.</summary>
+    long? FreeBytes();
+
     /// <summary>Writes, reads back and deletes a probe file.</summary>
     Task<bool> IsWritableAsync(CancellationToken cancellationToken);
 }

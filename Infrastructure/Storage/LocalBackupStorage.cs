@@ -57,6 +57,12 @@ public sealed class LocalBackupStorage(IOptions<StorageOptions> options) : IBack
         return Task.FromResult(leftovers.Count);
     }
 
+    public long? FreeBytes()
+    {
+        Directory.CreateDirectory(_root);
+        return new DriveInfo(_root).AvailableFreeSpace;
+    }
+
     public async Task<bool> IsWritableAsync(CancellationToken cancellationToken)
     {
         try

@@ -84,7 +84,7 @@ public sealed class AuditAndSecretsTests(ApiFixture fixture)
         var audit = await fixture.Cluster.ScalarAsync<string>("bp_catalog", "select coalesce(string_agg(concat_ws('|', actor, action, target, outcome, summary), E'\\n'), '') from audit_log");
         var logs = fixture.Logs.Text;
         var answers = (await _api.GetAsync("/api/v1/sources")).ToJsonString();
-        foreach (var secret in new[] { sourcePassword, ApiFixture.DemoPassword, fixture.ServiceRoleKey, fixture.ClientSecret, clientSecret, fixture.MasterKey, ApiFixture.AdminPassword })
+        foreach (var secret in new[] { sourcePassword, ApiFixture.DemoPassword, fixture.ServiceRoleKey, fixture.ScrapeKey, fixture.ClientSecret, clientSecret, fixture.MasterKey, ApiFixture.AdminPassword })
         {
             Assert.DoesNotContain(secret, logs);
             Assert.DoesNotContain(secret, audit);

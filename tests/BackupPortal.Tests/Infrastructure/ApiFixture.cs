@@ -17,6 +17,7 @@ public sealed class ApiFixture : IAsyncLifetime
     public const string DemoPassword = "demo-Pa55word-never-logged";
     public const string AdminPassword = "Admin-Pa55word-for-tests";
     public readonly string ServiceRoleKey = "srk-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+    public readonly string ScrapeKey = "scrape-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
     /// <summary>Everything the Api logged, for tests that prove secrets never reach the log.</summary>
     public CapturedLogs Logs { get; } = new();
@@ -53,6 +54,7 @@ public sealed class ApiFixture : IAsyncLifetime
             ["PG_BIN_DIR"] = PostgresCluster.BinDir,
             ["Worker:PollInterval"] = "00:00:00.500",
             ["SUPABASE_SERVICE_ROLE_KEY"] = ServiceRoleKey,
+            ["METRICS_SCRAPE_KEY"] = ScrapeKey,
             ["BACKUPPORTAL_ADMIN_PASSWORD"] = AdminPassword,
             ["RateLimits:SignInPerMinute"] = "1000",
             // Tests fire schedules on purpose (run_due_schedules); a ticker firing the defaults mid-test would only add noise.
