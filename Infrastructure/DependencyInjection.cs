@@ -1,3 +1,4 @@
+using BackupPortal.Infrastructure.Alerts;
 using BackupPortal.Infrastructure.Audit;
 using BackupPortal.Infrastructure.Backups;
 using BackupPortal.Infrastructure.Catalog;
@@ -57,6 +58,9 @@ public static class DependencyInjection
             .PostConfigure(o => o.ConnectionString ??= config.GetConnectionString("Catalog"));
         services.AddOptions<WorkerOptions>().BindConfiguration("Worker");
         services.AddOptions<PitrOptions>().BindConfiguration("Pitr");
+        services.AddOptions<AlertOptions>().BindConfiguration("Alerts");
+        services.AddOptions<SmtpOptions>().BindConfiguration("Smtp");
+        services.AddHttpClient("alerts", c => c.Timeout = TimeSpan.FromSeconds(10));
 
         services.AddSingleton(sp =>
         {
@@ -99,6 +103,11 @@ public static class DependencyInjection
         services.AddTransient<StorageSampler>();
         services.AddScoped<MetricsService>();
         services.AddSingleton<PrometheusMetrics>();
+        services.AddScoped<AlertConditions>();
+        services.AddScoped<AlertEvaluator>();
+        services.AddScoped<AlertDispatcher>();
+        services.AddScoped<AlertSenders>();
+        services.AddScoped<AlertService>();
         services.AddTransient<ScheduleTicker>();
         services.AddScoped<RetentionService>();
         services.AddTransient<RetentionCleanup>();
@@ -121,9 +130,11 @@ public static class DependencyInjection
         services.AddHostedService<KeyRingLoader>();
         services.AddHostedService<IdentityBootstrap>();
         services.AddHostedService<DefaultSourceRegistrar>();
+        services.AddHostedService<AlertDefaults>();
         // Worker__Enabled=false makes an instance that only serves the Api; jobs then run in --worker-only processes.
         if (config.GetValue("Worker:Enabled", true)) services.AddHostedService<JobWorker>();
         if (config.GetValue("Pitr:ReceiversEnabled", true)) services.AddHostedService<WalReceivers>();
+        if (config.GetValue("Alerts:Enabled", true)) services.AddHostedService<AlertLoop>();
         return builder;
     }
 

@@ -744,3 +744,156 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125184351_Alerts') THEN
+    CREATE TABLE alert_channels (
+        id uuid NOT NULL,
+        name character varying(100) NOT NULL,
+        type text NOT NULL,
+        enabled boolean NOT NULL,
+        url text,
+        secret_encrypted text,
+        slack_compatible boolean NOT NULL,
+        "to" jsonb NOT NULL,
+        "from" text,
+        smtp_host text,
+        smtp_port integer,
+        smtp_security text,
+        smtp_username text,
+        smtp_password_encrypted text,
+        created_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_alert_channels PRIMARY KEY (id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125184351_Alerts') THEN
+    CREATE TABLE alert_rules (
+        id uuid NOT NULL,
+        name character varying(100) NOT NULL,
+        kind text NOT NULL,
+        severity text NOT NULL,
+        enabled boolean NOT NULL,
+        source_id uuid,
+        threshold double precision,
+        min_free_bytes bigint,
+        quota_bytes bigint,
+        channel_ids jsonb NOT NULL,
+        created_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_alert_rules PRIMARY KEY (id),
+        CONSTRAINT fk_alert_rules_sources_source_id FOREIGN KEY (source_id) REFERENCES sources (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125184351_Alerts') THEN
+    CREATE TABLE alerts (
+        id uuid NOT NULL,
+        rule_id uuid NOT NULL,
+        kind text NOT NULL,
+        severity text NOT NULL,
+        state text NOT NULL,
+        key character varying(200) NOT NULL,
+        source_id uuid,
+        job_id uuid,
+        message text NOT NULL,
+        is_event boolean NOT NULL,
+        fired_at timestamp with time zone NOT NULL,
+        last_seen_at timestamp with time zone NOT NULL,
+        resolved_at timestamp with time zone,
+        resolved_reason text,
+        acknowledged_at timestamp with time zone,
+        acknowledged_by character varying(200),
+        CONSTRAINT pk_alerts PRIMARY KEY (id),
+        CONSTRAINT fk_alerts_alert_rules_rule_id FOREIGN KEY (rule_id) REFERENCES alert_rules (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125184351_Alerts') THEN
+    CREATE TABLE alert_deliveries (
+        id uuid NOT NULL,
+        alert_id uuid,
+        channel_id uuid NOT NULL,
+        event character varying(20) NOT NULL,
+        status text NOT NULL,
+        attempts integer NOT NULL,
+        next_attempt_at timestamp with time zone NOT NULL,
+        last_error text,
+        created_at timestamp with time zone NOT NULL,
+        sent_at timestamp with time zone,
+        history jsonb NOT NULL,
+        CONSTRAINT pk_alert_deliveries PRIMARY KEY (id),
+        CONSTRAINT fk_alert_deliveries_alert_channels_channel_id FOREIGN KEY (channel_id) REFERENCES alert_channels (id) ON DELETE CASCADE,
+        CONSTRAINT fk_alert_deliveries_alerts_alert_id FOREIGN KEY (alert_id) REFERENCES alerts (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125184351_Alerts') THEN
+    CREATE UNIQUE INDEX ix_alert_channels_name ON alert_channels (name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125184351_Alerts') THEN
+    CREATE INDEX ix_alert_deliveries_alert_id ON alert_deliveries (alert_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125184351_Alerts') THEN
+    CREATE INDEX ix_alert_deliveries_channel_id ON alert_deliveries (channel_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125184351_Alerts') THEN
+    CREATE INDEX ix_alert_deliveries_status_next_attempt_at ON alert_deliveries (status, next_attempt_at);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125184351_Alerts') THEN
+    CREATE INDEX ix_alert_rules_source_id ON alert_rules (source_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125184351_Alerts') THEN
+    CREATE UNIQUE INDEX ix_alerts_rule_id_key ON alerts (rule_id, key) WHERE state = 'firing';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125184351_Alerts') THEN
+    CREATE INDEX ix_alerts_state_fired_at ON alerts (state, fired_at);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125184351_Alerts') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261125184351_Alerts', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

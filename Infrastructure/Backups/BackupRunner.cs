@@ -141,7 +141,7 @@ public sealed class BackupRunner(
 
             var tocList = await toc.OutputAsync();
             var contents = ArchiveToc.Parse(tocList);
-            if (await toc.WaitAsync(cancellationToken) != 0 || contents.Entries.Count == 0)
+            if (await toc.WaitAsync(cancellationToken) != 0)
                 throw new PgToolException($"pg_restore could not read the new archive's table of contents: {toc.Errors}");
             var stored = await writer.CommitAsync(cancellationToken);
 

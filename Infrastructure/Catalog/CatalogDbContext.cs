@@ -1,3 +1,4 @@
+using BackupPortal.Domain.Alerts;
 using BackupPortal.Domain.Audit;
 using BackupPortal.Domain.Backups;
 using BackupPortal.Domain.Monitoring;
@@ -26,6 +27,10 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
     public DbSet<MasterKeyRecord> MasterKeys => Set<MasterKeyRecord>();
     public DbSet<WalSegment> WalSegments => Set<WalSegment>();
     public DbSet<StorageSample> StorageSamples => Set<StorageSample>();
+    public DbSet<AlertRule> AlertRules => Set<AlertRule>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<AlertChannel> AlertChannels => Set<AlertChannel>();
+    public DbSet<AlertDelivery> AlertDeliveries => Set<AlertDelivery>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -54,5 +59,10 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
         configurationBuilder.Properties<BackupTrigger>().HaveConversion<SnakeCaseEnumConverter<BackupTrigger>>();
         configurationBuilder.Properties<RestoreType>().HaveConversion<SnakeCaseEnumConverter<RestoreType>>();
         configurationBuilder.Properties<RestoreStatus>().HaveConversion<SnakeCaseEnumConverter<RestoreStatus>>();
+        configurationBuilder.Properties<AlertKind>().HaveConversion<SnakeCaseEnumConverter<AlertKind>>();
+        configurationBuilder.Properties<AlertSeverity>().HaveConversion<SnakeCaseEnumConverter<AlertSeverity>>();
+        configurationBuilder.Properties<AlertState>().HaveConversion<SnakeCaseEnumConverter<AlertState>>();
+        configurationBuilder.Properties<ChannelType>().HaveConversion<SnakeCaseEnumConverter<ChannelType>>();
+        configurationBuilder.Properties<DeliveryStatus>().HaveConversion<SnakeCaseEnumConverter<DeliveryStatus>>();
     }
 }

@@ -94,7 +94,7 @@ public sealed class MetricsService(CatalogDbContext db, NpgsqlDataSource catalog
                 r.IsDBNull(6) || r.GetInt64(6) == 0 ? null : Math.Round(Math.Min(99, 100.0 * r.GetInt64(5) / r.GetInt64(6)), 1)), cancellationToken);
 
         return new MetricsSummary(window, from, to, successRate, byStatus, byType, storageByType, storageBySource,
-            [new StorageLocation(storage.Name, storageByType.Sum(s => s.TotalSizeBytes), storage.FreeBytes())],
+            [new StorageLocation(storage.Name, storageByType.Sum(s => s.TotalSizeBytes), storage.Space()?.FreeBytes)],
             duration, verification, await SourcesAsync(sourceId, to, cancellationToken), running);
     }
 

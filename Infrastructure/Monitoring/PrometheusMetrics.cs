@@ -78,7 +78,7 @@ public sealed class PrometheusMetrics
                 select '{storage.Name}', backup_type, coalesce(sum(file_size_bytes), 0)::float8 from backup_jobs where status = 'completed' group by backup_type
                 union all select '{storage.Name}', 'wal', coalesce(sum(file_size_bytes), 0)::float8 from wal_segments
                 """, cancellationToken));
-            if (storage.FreeBytes() is { } free) _storageFree.WithLabels(storage.Name).Set(free);
+            if (storage.Space()?.FreeBytes is { } free) _storageFree.WithLabels(storage.Name).Set(free);
 
             var now = DateTimeOffset.UtcNow;
             var health = await services.GetRequiredService<MetricsService>().SourcesAsync(null, now, cancellationToken);

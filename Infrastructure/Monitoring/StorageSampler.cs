@@ -11,7 +11,7 @@ public sealed class StorageSampler(CatalogDbContext db, IBackupStorage storage) 
 {
     public async Task Invoke()
     {
-        var free = storage.FreeBytes();
+        var free = storage.Space()?.FreeBytes;
         var now = DateTimeOffset.UtcNow;
         var byType = await db.BackupJobs.AsNoTracking().Where(j => j.Status == Domain.Backups.JobStatus.Completed)
             .GroupBy(j => j.BackupType).Select(g => new { Type = g.Key, Bytes = g.Sum(j => j.FileSizeBytes ?? 0), Count = g.Count() }).ToListAsync();

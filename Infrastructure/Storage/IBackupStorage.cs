@@ -17,11 +17,16 @@ public interface IBackupStorage
     /// <summary>Removes unfinished uploads of one artifact, left by a worker that died or was stopped.</summary>
     Task<int> DeleteUnfinishedAsync(string path, CancellationToken cancellationToken);
 
-    /// <summary>Free space where the artifacts are written, or null when the location cannot tell.</summary>
-    long? FreeBytes();
+    /// <summary>Free and total space where the artifacts are written, or null when the location cannot tell.</summary>
+    StorageSpace? Space();
 
     /// <summary>Writes, reads back and deletes a probe file.</summary>
     Task<bool> IsWritableAsync(CancellationToken cancellationToken);
+}
+
+public sealed record StorageSpace(long FreeBytes, long TotalBytes)
+{
+    public double FreePercent => TotalBytes == 0 ? 0 : Math.Round(100.0 * FreeBytes / TotalBytes, 2);
 }
 
 /// <summary>An upload in progress. Disposing it without <see cref="CommitAsync"/> discards it.</summary>

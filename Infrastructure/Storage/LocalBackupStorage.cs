@@ -57,10 +57,11 @@ public sealed class LocalBackupStorage(IOptions<StorageOptions> options) : IBack
         return Task.FromResult(leftovers.Count);
     }
 
-    public long? FreeBytes()
+    public StorageSpace? Space()
     {
         Directory.CreateDirectory(_root);
-        return new DriveInfo(_root).AvailableFreeSpace;
+        var drive = new DriveInfo(_root);
+        return new StorageSpace(drive.AvailableFreeSpace, drive.TotalSize);
     }
 
     public async Task<bool> IsWritableAsync(CancellationToken cancellationToken)

@@ -59,6 +59,10 @@ public sealed class ApiFixture : IAsyncLifetime
             ["RateLimits:SignInPerMinute"] = "1000",
             // Tests fire schedules on purpose (run_due_schedules); a ticker firing the defaults mid-test would only add noise.
             ["Scheduler:Enabled"] = "false",
+            // Alerts evaluate every second and retry failed notices quickly, so tests see them within seconds.
+            ["Alerts:EvaluationInterval"] = "00:00:01",
+            ["Alerts:RetryBase"] = "00:00:01",
+            ["Alerts:RetryMax"] = "00:00:03",
         };
         foreach (var (key, value) in extra) settings[key] = value;
         foreach (var (key, value) in settings) web.UseSetting(key, value);
