@@ -108,6 +108,7 @@ public static class DependencyInjection
         services.AddScoped<AlertDispatcher>();
         services.AddScoped<AlertSenders>();
         services.AddScoped<AlertService>();
+        services.AddScoped<SelfTest>();
         services.AddTransient<ScheduleTicker>();
         services.AddScoped<RetentionService>();
         services.AddTransient<RetentionCleanup>();

@@ -123,6 +123,24 @@ public sealed class AlertTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task The_self_test_backs_up_verifies_and_restores_a_source_and_reaches_every_channel()
+    {
+        var port = FreePort();
+        using var receiver = new WebhookReceiver(port);
+        var channel = await _api.PostAsync("/api/v1/alert-channels", new { name = $"selftest-{port}", type = "webhook", url = $"http://127.0.0.1:{port}/hook/" }, HttpStatusCode.Created);
+        var sourceId = await _api.AddSourceAsync("selftested", "create table t as select generate_series(1, 10) id;");
+
+        var report = await _api.PostAsync("/api/v1/system/self-test", new { sourceIds = new[] { sourceId } });
+        var steps = report["steps"]!.AsArray().ToDictionary(s => s!["name"]!.GetValue<string>(), s => s!);
+        foreach (var name in new[] { "schedules", "backup:selftested", "verify:selftested", "restore:selftested", $"alert:selftest-{port}" })
+            Assert.True(steps[name]["passed"]!.GetValue<bool>(), $"{name}: {steps[name].ToJsonString()}");
+        Assert.Equal(steps.Values.All(s => s["passed"]!.GetValue<bool>()), report["passed"]!.GetValue<bool>());
+        Assert.Contains(receiver.Received, n => n.Body["event"]!.GetValue<string>() == "test");
+        Assert.False(await fixture.Cluster.ScalarAsync<bool>("postgres", "select exists(select 1 from pg_database where datname like 'bp_selftest_%')"), "the scratch database was dropped");
+        await _api.SendAsync(HttpMethod.Delete, $"/api/v1/alert-channels/{channel["id"]}", expect: HttpStatusCode.NoContent);
+    }
+
+    [Fact]
     public async Task The_seeded_rules_cover_the_seeds_conditions_and_bad_rules_get_400()
     {
         var kinds = (await _api.GetAsync("/api/v1/alert-rules")).AsArray().Select(r => r!["kind"]!.GetValue<string>()).ToHashSet();
