@@ -20,6 +20,8 @@ public enum AlertKind
     WorkerLost,
     /// <summary>Segments are missing from a source's WAL archive.</summary>
     WalGap,
+    /// <summary>A source's replication slot holds back more WAL than <see cref="AlertRule.QuotaBytes"/> on the source's disk.</summary>
+    SlotRetention,
 }
 
 public enum AlertSeverity { Info, Warning, Critical }
@@ -46,7 +48,7 @@ public sealed class AlertRule
     /// <summary>For storage: fire when free space falls below this many bytes.</summary>
     public long? MinFreeBytes { get; set; }
 
-    /// <summary>For storage: fire when the backups stored exceed this many bytes.</summary>
+    /// <summary>For storage: fire when the backups stored exceed this many bytes; for slots: the WAL a slot may hold back.</summary>
     public long? QuotaBytes { get; set; }
 
     /// <summary>The channels that receive this rule's alerts; empty means every channel.</summary>

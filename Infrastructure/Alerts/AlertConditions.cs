@@ -11,7 +11,8 @@ namespace BackupPortal.Infrastructure.Alerts;
 public sealed record Finding(string Key, string Message, Guid? SourceId = null, Guid? JobId = null, bool IsEvent = false);
 
 /// <summary>What each kind of rule sees in the catalog, the storage and the WAL archive right now.</summary>
-public sealed class AlertConditions(CatalogDbContext db, NpgsqlDataSource catalog, IBackupStorage storage, WalArchive archive)
+public sealed class AlertConditions(
+    CatalogDbContext db, NpgsqlDataSource catalog, IBackupStorage storage, WalArchive archive, Sources.SourceConnector connector)
 {
     /// <summary>Events older than this are not raised, so a new rule does not replay history.</summary>
     private static readonly TimeSpan EventHorizon = TimeSpan.FromHours(24);
@@ -71,6 +72,7 @@ public sealed class AlertConditions(CatalogDbContext db, NpgsqlDataSource catalo
             """, (int)(rule.Threshold ?? 26), now, cancellationToken),
         AlertKind.RecoveryPointStale => await RecoveryPointsAsync(rule, now, cancellationToken),
         AlertKind.WalGap => await GapsAsync(rule, cancellationToken),
+        AlertKind.SlotRetention => await SlotsAsync(rule, cancellationToken),
         AlertKind.StorageLow => Storage(rule, await UsedBytesAsync(cancellationToken)),
         _ => [],
     };
@@ -117,8 +119,32 @@ public sealed class AlertConditions(CatalogDbContext db, NpgsqlDataSource catalo
         return findings;
     }
 
-    private Task<List<Domain.Sources.Source>> PitrSourcesAsync(AlertRule rule, CancellationToken cancellationToken) =>
-        db.Sources.AsNoTracking().Where(s => s.PointInTimeRecovery && s.Enabled && (rule.SourceId == null || s.Id == rule.SourceId)).ToListAsync(cancellationToken);
+    private async Task<List<Finding>> SlotsAsync(AlertRule rule, CancellationToken cancellationToken)
+    {
+        var findings = new List<Finding>();
+        // Disabled sources too: their receiver stops, but the slot stays and keeps WAL on the source.
+        foreach (var source in await PitrSourcesAsync(rule, cancellationToken, includeDisabled: true))
+        {
+            try
+            {
+                await using var connection = await connector.For(source).OpenAsync(cancellationToken);
+                await using var command = new NpgsqlCommand(
+                    "select pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint from pg_replication_slots where slot_name = @slot", connection);
+                command.Parameters.AddWithValue("slot", source.SlotName);
+                if (await command.ExecuteScalarAsync(cancellationToken) is long retained && retained > rule.QuotaBytes)
+                    findings.Add(new(source.Id.ToString(), $"{source.Name}: slot {source.SlotName} holds back {retained:N0} bytes of WAL on the source (limit {rule.QuotaBytes:N0}).", source.Id));
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                // An unreachable source shows in the stale-recovery-point rule; here it is neither fine nor over the limit.
+            }
+        }
+        return findings;
+    }
+
+    private Task<List<Domain.Sources.Source>> PitrSourcesAsync(AlertRule rule, CancellationToken cancellationToken, bool includeDisabled = false) =>
+        db.Sources.AsNoTracking().Where(s => s.PointInTimeRecovery && (s.Enabled || includeDisabled) && (rule.SourceId == null || s.Id == rule.SourceId))
+            .ToListAsync(cancellationToken);
 
     private async Task<List<Finding>> QueryAsync(AlertRule rule, string sql, int n, DateTimeOffset now, CancellationToken cancellationToken)
     {

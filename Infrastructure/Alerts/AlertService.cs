@@ -18,23 +18,24 @@ public sealed record ChannelInput(
 public sealed class AlertService(CatalogDbContext db, SecretProtector secrets)
 {
     /// <summary>The seed's alert conditions, seeded once into an empty catalog; edit or disable them like any rule.</summary>
-    public static readonly (string Name, AlertKind Kind, AlertSeverity Severity, double? Threshold)[] Defaults =
+    public static readonly (string Name, AlertKind Kind, AlertSeverity Severity, double? Threshold, long? QuotaBytes)[] Defaults =
     [
-        ("Backups failing", AlertKind.BackupFailures, AlertSeverity.Critical, 3),
-        ("Storage space running low", AlertKind.StorageLow, AlertSeverity.Critical, 10),
-        ("Verification failed", AlertKind.VerificationFailed, AlertSeverity.Critical, null),
-        ("Restore finished", AlertKind.RestoreCompleted, AlertSeverity.Info, null),
-        ("No verified backup for 26 hours", AlertKind.StaleProtection, AlertSeverity.Warning, 26),
-        ("Recovery point older than 15 minutes", AlertKind.RecoveryPointStale, AlertSeverity.Warning, 15),
-        ("Job running for over 6 hours", AlertKind.JobStuck, AlertSeverity.Warning, 360),
-        ("Worker lost", AlertKind.WorkerLost, AlertSeverity.Warning, null),
-        ("Gap in the WAL archive", AlertKind.WalGap, AlertSeverity.Critical, null),
+        ("Backups failing", AlertKind.BackupFailures, AlertSeverity.Critical, 3, null),
+        ("Storage space running low", AlertKind.StorageLow, AlertSeverity.Critical, 10, null),
+        ("Verification failed", AlertKind.VerificationFailed, AlertSeverity.Critical, null, null),
+        ("Restore finished", AlertKind.RestoreCompleted, AlertSeverity.Info, null, null),
+        ("No verified backup for 26 hours", AlertKind.StaleProtection, AlertSeverity.Warning, 26, null),
+        ("Recovery point older than 15 minutes", AlertKind.RecoveryPointStale, AlertSeverity.Warning, 15, null),
+        ("Job running for over 6 hours", AlertKind.JobStuck, AlertSeverity.Warning, 360, null),
+        ("Worker lost", AlertKind.WorkerLost, AlertSeverity.Warning, null, null),
+        ("Gap in the WAL archive", AlertKind.WalGap, AlertSeverity.Critical, null, null),
+        ("Replication slot holding back over 8 GiB", AlertKind.SlotRetention, AlertSeverity.Warning, null, 8L << 30),
     ];
 
     public async Task SeedDefaultsAsync(CancellationToken cancellationToken)
     {
         if (await db.AlertRules.AnyAsync(cancellationToken)) return;
-        db.AlertRules.AddRange(Defaults.Select(d => new AlertRule { Name = d.Name, Kind = d.Kind, Severity = d.Severity, Threshold = d.Threshold }));
+        db.AlertRules.AddRange(Defaults.Select(d => new AlertRule { Name = d.Name, Kind = d.Kind, Severity = d.Severity, Threshold = d.Threshold, QuotaBytes = d.QuotaBytes }));
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -52,6 +53,8 @@ public sealed class AlertService(CatalogDbContext db, SecretProtector secrets)
         if (unknown.Count > 0) throw new DomainException($"No alert channel with id {string.Join(", ", unknown)}.", "channelIds", 404);
         if (input.Kind == AlertKind.StorageLow && input.Threshold is null && input.MinFreeBytes is null && input.QuotaBytes is null)
             throw new DomainException("A storage rule needs threshold (percent free), minFreeBytes or quotaBytes.", "threshold");
+        if (input.Kind == AlertKind.SlotRetention && input.QuotaBytes is null)
+            throw new DomainException("A slot rule needs quotaBytes: the WAL a slot may hold back on the source.", "quotaBytes");
         (rule.Name, rule.Kind, rule.Severity, rule.Enabled, rule.SourceId, rule.Threshold, rule.MinFreeBytes, rule.QuotaBytes, rule.ChannelIds) =
             (input.Name, input.Kind, input.Severity, input.Enabled, input.SourceId, input.Threshold, input.MinFreeBytes, input.QuotaBytes, [.. input.ChannelIds.Distinct()]);
         if (id is null) db.AlertRules.Add(rule);

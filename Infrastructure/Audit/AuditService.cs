@@ -71,7 +71,8 @@ public sealed class AuditService(CatalogDbContext db)
         return new PagedList<AuditEntry>(items, query.Page, query.PageSize, total);
     }
 
-    private static readonly string[] SecretWords = ["password", "secret", "token", "key", "credential", "authorization"];
+    // "url": chat webhook addresses carry their token in the path.
+    private static readonly string[] SecretWords = ["password", "secret", "token", "key", "credential", "authorization", "url"];
 
     /// <summary>A request body for the summary: JSON or form fields with anything secret-looking replaced, bounded in size.</summary>
     public static string? Redact(string? body, string? contentType)

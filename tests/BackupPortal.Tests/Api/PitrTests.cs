@@ -211,6 +211,32 @@ public sealed class PitrTests(ApiFixture fixture, Xunit.Abstractions.ITestOutput
     }
 
     [Fact]
+    public async Task A_slot_left_behind_by_a_disabled_source_raises_the_slot_alert()
+    {
+        await using var source = await PostgresCluster.StartAsync();
+        var id = await AddPitrSourceAsync(source, "shop", "create table items (id int primary key);");
+        var current = await _api.GetAsync($"/api/v1/sources/{id}");
+        await _api.SendAsync(HttpMethod.Put, $"/api/v1/sources/{id}", new
+        {
+            name = current["name"]!.GetValue<string>(), host = "127.0.0.1", port = source.Port, database = "shop", username = "postgres", sslMode = "disable", enabled = false,
+        });
+        await Task.Delay(2000);
+        await source.ExecuteAsync("shop", "insert into items select generate_series(1, 200000)");
+        var rule = await _api.PostAsync("/api/v1/alert-rules", new { name = $"slot {id}", kind = "slot_retention", sourceId = id, quotaBytes = 1L << 20 }, HttpStatusCode.Created);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        JsonNode? alert = null;
+        while (alert is null && DateTime.UtcNow < deadline)
+        {
+            alert = (await _api.GetAsync($"/api/v1/alerts?state=firing&sourceId={id}")).AsArray().FirstOrDefault(a => a!["ruleId"]!.GetValue<string>() == rule["id"]!.GetValue<string>());
+            await Task.Delay(250);
+        }
+        Assert.NotNull(alert);
+        Assert.Contains("holds back", alert["message"]!.GetValue<string>());
+        await _api.SendAsync(HttpMethod.Delete, $"/api/v1/alert-rules/{rule["id"]}", expect: HttpStatusCode.NoContent);
+    }
+
+    [Fact]
     public async Task Bad_point_in_time_requests_get_4xx_with_the_reason()
     {
         await using var source = await PostgresCluster.StartAsync();
