@@ -124,10 +124,43 @@ check_instance() {
     if [[ $got == "$CHANGED_ROWS|0" ]]; then echo ok; else echo "WRONG (rows with the pre-T change | with the post-T change: $got; expected $CHANGED_ROWS|0)"; fi
 }
 
+# cpu_busy: the share (%) of all cores' time that processes other than this run's (the Api, the cluster, and their
+# children) keep busy over 2 s, taken between rounds: what other work on the machine uses. The load average is no
+# good for that: it also counts this run's own recent work and I/O waits.
+cpu_busy() {
+    python3 - "$API_PID" "$(head -n 1 "$PGDATA/postmaster.pid" 2>/dev/null || echo 0)" <<'PY2'
+import os, sys, time
+roots = {int(p) for p in sys.argv[1:] if p.isdigit() and int(p) > 0}
+
+def snap():
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    parent, ticks = {}, {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parent[int(pid)], ticks[int(pid)] = int(fields[1]), int(fields[11]) + int(fields[12])  # ppid, utime + stime
+    ours = set(roots)
+    while True:
+        more = {p for p, pp in parent.items() if pp in ours} - ours
+        if not more:
+            break
+        ours |= more
+    return sum(v), v[3] + v[4], {p: ticks[p] for p in ours if p in ticks}  # total, idle + iowait, our processes
+
+t1, i1, o1 = snap(); time.sleep(2); t2, i2, o2 = snap()
+ours = sum(o2[p] - o1.get(p, 0) for p in o2)
+print(f"{max(0.0, 100 * ((t2 - t1) - (i2 - i1) - ours) / max(1, t2 - t1)):.0f}")
+PY2
+}
+
 # wait_idle: waits until none of the source's backups is queued, running or being verified, so no background work of
 # the Api overlaps a measurement (enabling point-in-time recovery queues a first base backup by itself).
 wait_idle() {
-    local t0 busy item waited=""
+    local t0 busy item body waited=""
     t0=$(now)
     while true; do
         busy=$(api GET "/api/v1/backups?sourceId=$SOURCE_ID&pageSize=200" "" 200 | json '" ".join(
@@ -135,7 +168,9 @@ wait_idle() {
             if b["status"] in ("pending", "running") or (b["status"] == "completed" and b["verificationStatus"] == "pending"))')
         [[ -z $busy ]] && break
         for item in $busy; do
-            poll "/api/v1/backups/${item%%:*}" "j[\"${item#*:}\"]" >/dev/null || die "polling backup ${item%%:*} failed"
+            body=$(poll "/api/v1/backups/${item%%:*}" "j[\"${item#*:}\"]") || die "polling backup ${item%%:*} failed"
+            [[ $(json 'j["status"]' <<<"$body") == failed ]] \
+                && echo "WARNING: the Api's own backup ${item%%:*} failed: $(json 'j["errorMessage"]' <<<"$body")" >&2
             [[ $waited == *"${item%%:*}"* ]] || waited+=" ${item%%:*}"
         done
     done
@@ -222,12 +257,14 @@ wait_idle
 # against anything); a change, the target time T, another change and a WAL switch that both archives receive; then
 # pgBackRest's restore to T and ours, in that order. With BENCH_REPEAT > 1 the best (minimum) time of each is reported.
 PGBR_BACKUP=() OUR_BACKUP=() OUR_BACKUP_API=() PGBR_RESTORE=() PGBR_RESTORE_FILES=() PGBR_RESTORE_START=() OUR_RESTORE=()
-LOADS=() VERIFY_WAITS=() PGBR_ARCHIVE_WAITS=() OUR_ARCHIVE_WAITS=() PGBR_CHECKS=() OUR_CHECKS=()
+LOADS=() CPU_BUSY=() VERIFY_WAITS=() PGBR_ARCHIVE_WAITS=() OUR_ARCHIVE_WAITS=() PGBR_CHECKS=() OUR_CHECKS=()
 for round in $(seq "$REPEAT"); do
     (( REPEAT > 1 )) && log "round $round of $REPEAT"
     wait_idle
     LOADS+=("$(cut -d' ' -f1 /proc/loadavg)")
     warn_if_busy
+    CPU_BUSY+=("$(cpu_busy)")
+    (( CPU_BUSY[-1] > 25 )) && echo "WARNING: other work keeps the CPUs ${CPU_BUSY[-1]} % busy while this run is idle; timings will be noisy" >&2
 
     # -- 7a. pgBackRest full backup
     settle
@@ -338,7 +375,7 @@ log "results"
 join_checks() { local IFS=$'\x1f'; echo "$*"; }
 export S_PGBR_BACKUP="${PGBR_BACKUP[*]}" S_OUR_BACKUP="${OUR_BACKUP[*]}" S_OUR_BACKUP_API="${OUR_BACKUP_API[*]}" \
     S_PGBR_RESTORE="${PGBR_RESTORE[*]}" S_PGBR_RESTORE_FILES="${PGBR_RESTORE_FILES[*]}" S_PGBR_RESTORE_START="${PGBR_RESTORE_START[*]}" \
-    S_OUR_RESTORE="${OUR_RESTORE[*]}" S_LOADS="${LOADS[*]}" S_VERIFY_WAITS="${VERIFY_WAITS[*]}" \
+    S_OUR_RESTORE="${OUR_RESTORE[*]}" S_LOADS="${LOADS[*]}" S_CPU_BUSY="${CPU_BUSY[*]}" S_VERIFY_WAITS="${VERIFY_WAITS[*]}" \
     S_PGBR_ARCHIVE_WAITS="${PGBR_ARCHIVE_WAITS[*]}" S_OUR_ARCHIVE_WAITS="${OUR_ARCHIVE_WAITS[*]}" \
     C_PGBR="$(join_checks "${PGBR_CHECKS[@]}")" C_OUR="$(join_checks "${OUR_CHECKS[@]}")" \
     DB_BYTES CLUSTER_BYTES PGBR_BYTES OUR_BYTES OUR_TIMINGS SCALE TEXT_ROWS REPEAT TARGET_RATIO verification LOAD_END PGBR_VERSION CHANGED_ROWS
@@ -385,7 +422,8 @@ for r in rows:
 print(f"(Api-reported base backup duration_seconds: {best('OUR_BACKUP_API'):.2f} s; verification of our last base: {e['verification']}, "
       f"waited {samples('VERIFY_WAITS')[-1]:.1f} s after it completed; WAL switch archived after "
       f"{samples('PGBR_ARCHIVE_WAITS')[-1]:.1f} s by pgBackRest, {samples('OUR_ARCHIVE_WAITS')[-1]:.1f} s by ours)")
-print(f"(load average at the start of each round: {e['S_LOADS']}; at the end: {e['LOAD_END']}; {os.cpu_count()} cores)")
+print(f"(load average at the start of each round: {e['S_LOADS']}; at the end: {e['LOAD_END']}; {os.cpu_count()} cores; "
+      f"CPU busy with other work just before each round: {' '.join(f'{x:.0f} %' for x in samples('CPU_BUSY'))})")
 for name, k in [("pgBackRest", "C_PGBR"), ("ours", "C_OUR")]:
     for i, c in enumerate(checks(k)):
         if c != "ok":
@@ -399,7 +437,8 @@ results = {
     "timestamp": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     "pgbackrest_version": e["PGBR_VERSION"],
     "scale": int(e["SCALE"]), "text_rows": int(e["TEXT_ROWS"]), "rounds": repeat, "changed_rows": int(e["CHANGED_ROWS"]),
-    "cores": os.cpu_count(), "load_average_per_round": samples("LOADS"), "load_average_end": e["LOAD_END"],
+    "cores": os.cpu_count(), "load_average_per_round": samples("LOADS"),
+    "other_cpu_busy_percent_per_round": samples("CPU_BUSY"), "load_average_end": e["LOAD_END"],
     "database_size_bytes": int(e["DB_BYTES"]), "cluster_size_bytes": int(e["CLUSTER_BYTES"]),
     "base_backup": {"pgbackrest_seconds": best("PGBR_BACKUP"), "ours_seconds": best("OUR_BACKUP"),
                     "ours_api_duration_seconds": best("OUR_BACKUP_API"), "ratio": round(backup_ratio, 4),
