@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests need (PostgreSQL 15 server binaries, Node.js and supabase-js, Python's Prometheus parser,
-# the dotnet tools), builds,
+# Installs what the tests need (PostgreSQL 15 server binaries, Node.js and supabase-js, Chromium, Python's Prometheus
+# parser, the dotnet tools), builds,
 # and runs every test.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -16,6 +16,10 @@ command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (dotnet not 
 command -v node >/dev/null && command -v npm >/dev/null || {
   echo "Installing Node.js (the supabase-js contract test runs on it)..."
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+}
+[ -x /usr/bin/chromium ] || {
+  echo "Installing Chromium (the portal tests drive it through Playwright)..."
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 }
 /usr/bin/python3 -c 'import prometheus_client.parser' 2>/dev/null || {
   echo "Installing the Prometheus text parser (the /metrics test parses with it)..."

@@ -22,14 +22,19 @@ public static class Hardening
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "bp.af");
     }
 
-    public static void UseSecurityHeaders(this WebApplication app) => app.Use(async (http, next) =>
+    public static void UseSecurityHeaders(this WebApplication app)
     {
-        var headers = http.Response.Headers;
-        headers.XContentTypeOptions = "nosniff";
-        headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "no-referrer";
-        if (!http.Request.Path.StartsWithSegments("/swagger"))
-            headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
-        await next();
-    });
+        // Browsers apply form-action to the redirects that follow a form post too: the sign-in form ends at the portal.
+        var portal = Uri.TryCreate(app.Configuration["BACKUPPORTAL_PORTAL_URL"], UriKind.Absolute, out var url) ? " " + url.GetLeftPart(UriPartial.Authority) : "";
+        var policy = $"default-src 'none'; style-src 'self' 'unsafe-inline'; form-action 'self'{portal}; frame-ancestors 'none'";
+        app.Use(async (http, next) =>
+        {
+            var headers = http.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            if (!http.Request.Path.StartsWithSegments("/swagger")) headers.ContentSecurityPolicy = policy;
+            await next();
+        });
+    }
 }

@@ -1,12 +1,16 @@
 using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace BackupPortal.Web.Api;
 
 public sealed record Me(string Name, string Role, string Subject);
 
-/// <summary>The portal's typed view of the Api.</summary>
+/// <summary>The portal's typed view of the Api, called with the signed-in user's token.</summary>
 public sealed class ApiClient(HttpClient http)
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     public Uri BaseAddress => http.BaseAddress!;
 
     public async Task<string> ReadinessAsync(CancellationToken cancellationToken)
@@ -22,5 +26,58 @@ public sealed class ApiClient(HttpClient http)
         }
     }
 
-    public Task<Me?> MeAsync(CancellationToken cancellationToken) => http.GetFromJsonAsync<Me>("api/v1/me", cancellationToken);
+    public Task<Me?> MeAsync(CancellationToken cancellationToken) => GetAsync<Me>("api/v1/me", cancellationToken);
+
+    public Task<MetricsSummary?> SummaryAsync(string window, CancellationToken cancellationToken) => GetAsync<MetricsSummary>($"api/v1/metrics/summary?window={window}", cancellationToken);
+
+    public Task<TimeSeries?> SeriesAsync(string metric, string bucket, CancellationToken cancellationToken) =>
+        GetAsync<TimeSeries>($"api/v1/metrics/timeseries?metric={metric}&bucket={bucket}", cancellationToken);
+
+    public Task<BackupPage?> BackupsAsync(Guid? sourceId, string? type, string? status, int page, int pageSize, CancellationToken cancellationToken) =>
+        GetAsync<BackupPage>($"api/v1/backups?page={page}&pageSize={pageSize}{Q("sourceId", sourceId?.ToString())}{Q("type", type)}{Q("status", status)}", cancellationToken);
+
+    public Task<BackupDetail?> BackupAsync(Guid id, CancellationToken cancellationToken) => GetAsync<BackupDetail>($"api/v1/backups/{id}", cancellationToken);
+
+    public async Task<List<Source>> SourcesAsync(CancellationToken cancellationToken) => await GetAsync<List<Source>>("api/v1/sources", cancellationToken) ?? [];
+
+    public async Task<List<Schedule>> SchedulesAsync(CancellationToken cancellationToken) => await GetAsync<List<Schedule>>("api/v1/schedules", cancellationToken) ?? [];
+
+    public async Task<List<Alert>> FiringAlertsAsync(CancellationToken cancellationToken) => await GetAsync<List<Alert>>("api/v1/alerts?state=firing", cancellationToken) ?? [];
+
+    public Task<Backup> StartBackupAsync(Guid sourceId, string type, CancellationToken cancellationToken) =>
+        SendAsync<Backup>(HttpMethod.Post, "api/v1/backups", new { sourceId, backupType = type }, cancellationToken);
+
+    public Task<Backup> VerifyBackupAsync(Guid id, CancellationToken cancellationToken) => SendAsync<Backup>(HttpMethod.Post, $"api/v1/backups/{id}/verify", new { }, cancellationToken);
+
+    public Task<Backup> CancelBackupAsync(Guid id, CancellationToken cancellationToken) => SendAsync<Backup>(HttpMethod.Post, $"api/v1/backups/{id}/cancel", new { }, cancellationToken);
+
+    private static string Q(string name, string? value) => value is null ? "" : $"&{name}={Uri.EscapeDataString(value)}";
+
+    private async Task<T?> GetAsync<T>(string path, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(path, cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return default;
+        await EnsureAsync(response, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken);
+    }
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object body, CancellationToken cancellationToken)
+    {
+        using var response = await http.SendAsync(new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) }, cancellationToken);
+        await EnsureAsync(response, cancellationToken);
+        return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!;
+    }
+
+    /// <summary>Turns a problem+json answer into an <see cref="ApiProblem"/> carrying the Api's own words.</summary>
+    private static async Task EnsureAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode) return;
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        JsonNode? problem = null;
+        try { problem = JsonNode.Parse(text); } catch (JsonException) { }
+        var fields = problem?["errors"] is JsonArray errors
+            ? errors.Where(e => e?["name"] is not null).GroupBy(e => e!["name"]!.GetValue<string>()).ToDictionary(g => g.Key, g => g.First()!["reason"]?.GetValue<string>() ?? "")
+            : [];
+        throw new ApiProblem((int)response.StatusCode, problem?["detail"]?.GetValue<string>() ?? problem?["title"]?.GetValue<string>() ?? $"The Api answered {(int)response.StatusCode}.", fields);
+    }
 }

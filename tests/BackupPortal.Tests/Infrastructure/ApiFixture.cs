@@ -23,6 +23,9 @@ public sealed class ApiFixture : IAsyncLifetime
     public CapturedLogs Logs { get; } = new();
 
     public PostgresCluster Cluster { get; private set; } = null!;
+
+    /// <summary>The demo database as <c>SUPABASE_URL</c> names it: the source called <c>default</c>.</summary>
+    public string DemoUrl => $"postgresql://postgres:{DemoPassword}@127.0.0.1:{Cluster.Port}/supabase_demo";
     public string StoragePath { get; } = Path.Combine(Path.GetTempPath(), "bp-test-storage-" + Guid.NewGuid().ToString("N")[..8]);
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
@@ -32,10 +35,7 @@ public sealed class ApiFixture : IAsyncLifetime
         Cluster = await PostgresCluster.StartAsync();
         await Cluster.ExecuteAsync("postgres", $"alter user postgres password '{DemoPassword}'");
         await Cluster.CreateDatabaseAsync("supabase_demo");
-        Factory = CreateFactory(new()
-        {
-            ["SUPABASE_URL"] = $"postgresql://postgres:{DemoPassword}@127.0.0.1:{Cluster.Port}/supabase_demo",
-        });
+        Factory = CreateFactory(new() { ["SUPABASE_URL"] = DemoUrl });
         Client = await AuthorizedClientAsync(Factory);
     }
 

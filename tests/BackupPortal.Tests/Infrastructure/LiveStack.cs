@@ -26,6 +26,7 @@ public sealed class LiveStack : IAsyncDisposable
         {
             ["ConnectionStrings:Catalog"] = fixture.Cluster.ConnectionString("bp_catalog_live"),
             ["BACKUPPORTAL_PORTAL_URL"] = WebUrl,
+            ["SUPABASE_URL"] = fixture.DemoUrl,
             // Shorter than the portal's refresh margin, so every portal request exercises the refresh token.
             ["Tokens:AccessTokenLifetime"] = "00:02:00",
         });

@@ -1,0 +1,51 @@
+namespace BackupPortal.Web.Api;
+
+// The parts of the Api's answers the portal shows. Enum values arrive as the Api spells them (snake_case strings).
+
+public sealed record StatusCount(string Status, long Count, double Percentage);
+public sealed record StorageByType(string BackupType, long BackupCount, long TotalSizeBytes, long AvgSizeBytes);
+public sealed record StorageBySource(Guid SourceId, string Name, long BackupCount, long TotalSizeBytes);
+public sealed record StorageLocation(string Name, long UsedBytes, long? FreeBytes);
+public sealed record DurationStats(long Count, double? AverageSeconds, double? P95Seconds);
+public sealed record VerificationCounts(long Verified, long Failed, long Pending);
+public sealed record BackupAt(Guid Id, string BackupType, DateTimeOffset At, double AgeSeconds);
+public sealed record SourceHealth(Guid SourceId, string Name, bool Enabled, bool PointInTimeRecovery, BackupAt? LastSuccessful, BackupAt? LastVerified,
+    DateTimeOffset? RecoveryPoint, double? RecoveryPointAgeSeconds);
+public sealed record RunningJob(Guid Id, string Kind, Guid SourceId, string Type, DateTimeOffset? StartedAt, long ProgressBytes, long? EstimatedBytes, double? Percent);
+public sealed record MetricsSummary(string Window, double? SuccessRate, List<StatusCount> ByStatus, List<StorageByType> StorageByType,
+    List<StorageBySource> StorageBySource, List<StorageLocation> Locations, DurationStats Duration, VerificationCounts Verification,
+    List<SourceHealth> Sources, List<RunningJob> Running);
+public sealed record TimePoint(DateTimeOffset At, Dictionary<string, double> Values);
+public sealed record TimeSeries(string Metric, string Bucket, DateTimeOffset From, DateTimeOffset To, List<TimePoint> Points);
+
+public sealed record Progress(long Bytes, long? EstimatedBytes, int? TablesDone, int? TablesTotal, double? Percent, double? EtaSeconds);
+public sealed record Backup(Guid Id, Guid SourceId, string DatabaseName, string BackupType, string Status, string Trigger, string RequestedBy,
+    string VerificationStatus, long? FileSizeBytes, string? ChecksumSha256, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt,
+    DateTimeOffset CreatedAt, string? ErrorMessage, Progress? Progress)
+{
+    public double? DurationSeconds => StartedAt is { } s && CompletedAt is { } c ? (c - s).TotalSeconds : null;
+    public bool IsActive => Status is "pending" or "running";
+}
+public sealed record BackupPage(List<Backup> Items, int Page, int PageSize, int Total);
+public sealed record VerificationCheck(string Name, bool Passed, string Detail, double DurationSeconds);
+public sealed record VerificationReport(DateTimeOffset StartedAt, DateTimeOffset CompletedAt, List<VerificationCheck> Checks);
+public sealed record Metric(string Name, double Value, string Unit);
+public sealed record TableCount(string Table, long RowCount);
+public sealed record BackupDetail(Guid Id, Guid SourceId, string DatabaseName, string BackupType, string Status, string Trigger, string RequestedBy,
+    string VerificationStatus, long? FileSizeBytes, string? ChecksumSha256, string? StoragePath, string? KeyId, DateTimeOffset? StartedAt,
+    DateTimeOffset? CompletedAt, DateTimeOffset CreatedAt, string? ErrorMessage, Progress? Progress, VerificationReport? VerificationReport,
+    List<Metric> Metrics, List<TableCount> Tables, string? ServerVersion, string? ToolVersion, List<string> Notes)
+{
+    public bool IsActive => Status is "pending" or "running";
+}
+
+public sealed record Source(Guid Id, string Name, string Host, int Port, string Database, bool Enabled, bool PointInTimeRecovery);
+public sealed record Schedule(Guid Id, Guid SourceId, string Name, string BackupType, string CronExpression, string TimeZone, bool IsActive, DateTimeOffset? NextRunAt);
+public sealed record Alert(Guid Id, string Kind, string Severity, string State, Guid? SourceId, string Message, DateTimeOffset FiredAt, DateTimeOffset? AcknowledgedAt);
+
+/// <summary>An Api refusal, with its problem+json detail and the field errors to show beside the fields.</summary>
+public sealed class ApiProblem(int status, string detail, Dictionary<string, string> fieldErrors) : Exception(detail)
+{
+    public int Status { get; } = status;
+    public Dictionary<string, string> FieldErrors { get; } = fieldErrors;
+}

@@ -1,0 +1,130 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using BackupPortal.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace BackupPortal.Tests.Api;
+
+/// <summary>The portal in a real browser (Debian's Chromium through Playwright) against the real Api and PostgreSQL.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class PortalTests(ApiFixture fixture) : IAsyncLifetime
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private static readonly string Screenshots = Path.Combine(RepoPaths.Root, "tests", "BackupPortal.Tests", "screenshots");
+    private LiveStack _stack = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run ./test.sh, which installs Debian's chromium.");
+        _stack = new LiveStack(fixture);
+        using (var warm = LiveStack.Browser()) await warm.GetAsync(_stack.WebUrl + "/");
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        await _stack.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Admin_starts_a_backup_from_the_dashboard_and_watches_it_complete_and_verify_without_a_reload()
+    {
+        var page = await SignInAsync("admin", ApiFixture.AdminPassword, 1280);
+        Assert.Contains("with the role admin", await page.Locator("#whoami").InnerTextAsync());
+        var card = page.Locator("[data-source='default']");
+        await card.Locator("button", new() { HasText = "Back up now" }).ClickAsync();
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/backups/[0-9a-f-]{36}$"));
+        await page.EvaluateAsync("() => window.__stayed = true");
+
+        // The state region refreshes itself: running with a progress bar, then completed, then verified.
+        await page.Locator("#state [data-done='yes']").WaitForAsync(new() { Timeout = 120_000 });
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__stayed === true"), "the page reloaded instead of updating in place");
+        var state = await page.Locator("#state").InnerHTMLAsync();
+        Assert.True(await page.Locator("#state [data-status='completed']").CountAsync() == 1, state);
+        Assert.True(await page.Locator("#state [data-status='verified']").CountAsync() == 1, state);
+        Assert.True(await page.Locator("#state table").CountAsync() >= 1, "the verification report is shown");
+        Assert.Equal(1, await page.Locator("#state button", new() { HasText = "Verify again" }).CountAsync());
+        await ShootAsync(page, "backup-detail");
+
+        await page.GotoAsync(_stack.WebUrl + "/");
+        Assert.DoesNotContain("never", await page.Locator("[data-source='default'] dl").InnerTextAsync());
+        Assert.Equal(1, await page.Locator("svg.chart").CountAsync());
+        await ShootAsync(page, "dashboard");
+        await page.GotoAsync(_stack.WebUrl + "/backups?status=completed");
+        Assert.True(await page.Locator("table tbody tr").CountAsync() >= 1);
+        await ShootAsync(page, "backups");
+    }
+
+    [Fact]
+    public async Task A_viewer_sees_no_action_and_a_forged_backup_request_is_refused()
+    {
+        var name = "viewer" + Guid.NewGuid().ToString("N")[..6];
+        await CreateUserAsync(name, "Viewer-Pa55word!", "viewer");
+        var page = await SignInAsync(name, "Viewer-Pa55word!", 390);
+        Assert.Contains("with the role viewer", await page.Locator("#whoami").InnerTextAsync());
+        Assert.Equal(0, await page.Locator("button", new() { HasText = "Back up now" }).CountAsync());
+
+        // The sign-out form's antiforgery token makes the forged request look legitimate; the Api's role check still refuses it.
+        var status = await page.EvaluateAsync<int>("""
+            async () => {
+              const token = document.querySelector('input[name="__RequestVerificationToken"]').value;
+              const form = new URLSearchParams({ __RequestVerificationToken: token, sourceId: crypto.randomUUID(), backupType: 'full' });
+              return (await fetch('/?handler=Backup', { method: 'POST', body: form, credentials: 'same-origin' })).status;
+            }
+            """);
+        Assert.Equal(403, status);
+        await ShootAsync(page, "dashboard-viewer");
+    }
+
+    private async Task<IPage> SignInAsync(string userName, string password, int width)
+    {
+        var context = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_stack.WebUrl + "/account/signin");
+        await page.FillAsync("#userName", userName);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("button[type=submit]");
+        try
+        {
+            await page.WaitForURLAsync(_stack.WebUrl + "/");
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"Signing in as {userName} ended at {page.Url}: {await page.Locator("body").InnerTextAsync()}");
+        }
+        return page;
+    }
+
+    /// <summary>Each main page at a desktop and a phone width, for a reviewer to look at (git-ignored).</summary>
+    private static async Task ShootAsync(IPage page, string name)
+    {
+        foreach (var width in new[] { 1280, 390 })
+        {
+            await page.SetViewportSizeAsync(width, 900);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"{name}-{width}.png"), FullPage = true });
+        }
+    }
+
+    private async Task CreateUserAsync(string userName, string password, string role)
+    {
+        using var http = LiveStack.Browser();
+        var token = await (await http.PostAsync(_stack.ApiUrl + "/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = ApiFixture.ClientId, ["client_secret"] = fixture.ClientSecret,
+        }))).Content.ReadFromJsonAsync<JsonElement>();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", token.GetProperty("access_token").GetString());
+        var created = await http.PostAsJsonAsync(_stack.ApiUrl + "/api/v1/users", new { userName, password, role });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+    }
+}
