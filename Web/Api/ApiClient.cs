@@ -51,6 +51,14 @@ public sealed class ApiClient(HttpClient http)
 
     public Task<Backup> CancelBackupAsync(Guid id, CancellationToken cancellationToken) => SendAsync<Backup>(HttpMethod.Post, $"api/v1/backups/{id}/cancel", new { }, cancellationToken);
 
+    public Task<BackupContents?> ContentsAsync(Guid backupId, CancellationToken cancellationToken) => GetAsync<BackupContents>($"api/v1/backups/{backupId}/contents", cancellationToken);
+
+    public Task<RecoveryWindow?> WindowAsync(Guid sourceId, CancellationToken cancellationToken) => GetAsync<RecoveryWindow>($"api/v1/sources/{sourceId}/recovery-window", cancellationToken);
+
+    public Task<Restore?> RestoreAsync(Guid id, CancellationToken cancellationToken) => GetAsync<Restore>($"api/v1/restores/{id}", cancellationToken);
+
+    public Task<Restore> StartRestoreAsync(object request, CancellationToken cancellationToken) => SendAsync<Restore>(HttpMethod.Post, "api/v1/restores", request, cancellationToken);
+
     private static string Q(string name, string? value) => value is null ? "" : $"&{name}={Uri.EscapeDataString(value)}";
 
     private async Task<T?> GetAsync<T>(string path, CancellationToken cancellationToken)

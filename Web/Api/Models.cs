@@ -43,6 +43,19 @@ public sealed record Source(Guid Id, string Name, string Host, int Port, string 
 public sealed record Schedule(Guid Id, Guid SourceId, string Name, string BackupType, string CronExpression, string TimeZone, bool IsActive, DateTimeOffset? NextRunAt);
 public sealed record Alert(Guid Id, string Kind, string Severity, string State, Guid? SourceId, string Message, DateTimeOffset FiredAt, DateTimeOffset? AcknowledgedAt);
 
+public sealed record TableEntry(string Schema, string Name, string QualifiedName, long RowCount);
+public sealed record BackupContents(Guid BackupId, List<string> Schemas, List<TableEntry> Tables);
+public sealed record WalGap(string AfterSegment, string BeforeSegment, int MissingSegments, DateTimeOffset? From, DateTimeOffset? To, string Reason);
+public sealed record RecoveryWindow(DateTimeOffset? Earliest, DateTimeOffset? Latest, List<WalGap> Gaps);
+public sealed record TableComparison(string Table, long Expected, long? Actual);
+public sealed record Restore(Guid Id, Guid BackupId, Guid TargetSourceId, string RestoreType, string Status, string TargetDatabase, List<string> Tables,
+    bool Overwrite, string RequestedBy, string Reason, Guid? SafetyBackupId, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt,
+    long? BytesRestored, List<TableComparison> RowCounts, string? ErrorMessage, Progress? Progress, string? TargetTime, DateTimeOffset? ReplayEndTime,
+    Dictionary<string, double> Timings)
+{
+    public bool IsActive => Status is "pending" or "running";
+}
+
 /// <summary>An Api refusal, with its problem+json detail and the field errors to show beside the fields.</summary>
 public sealed class ApiProblem(int status, string detail, Dictionary<string, string> fieldErrors) : Exception(detail)
 {

@@ -27,3 +27,11 @@ function live(region) {
 
 localTimes(document);
 document.querySelectorAll('[data-live]').forEach(live);
+
+// Filter boxes: <input data-filter="selector"> hides the matching elements whose text does not contain what is typed.
+document.querySelectorAll('input[data-filter]').forEach(box => {
+  box.addEventListener('input', () => {
+    const term = box.value.toLowerCase();
+    document.querySelectorAll(box.dataset.filter).forEach(item => { item.hidden = !item.textContent.toLowerCase().includes(term); });
+  });
+});

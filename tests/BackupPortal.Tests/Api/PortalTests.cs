@@ -87,6 +87,82 @@ public sealed class PortalTests(ApiFixture fixture) : IAsyncLifetime
         await ShootAsync(page, "dashboard-viewer");
     }
 
+    [Fact]
+    public async Task Admin_restores_one_table_through_the_wizard_into_a_new_database()
+    {
+        await fixture.Cluster.ExecuteAsync("supabase_demo", """
+            create table if not exists wizard_items (id int primary key, label text);
+            insert into wizard_items select g, 'item ' || g from generate_series(1, 42) g on conflict do nothing;
+            create table if not exists wizard_other (id int);
+            """);
+        var (sourceId, backupId) = await BackupDefaultSourceAsync();
+        var page = await SignInAsync("admin", ApiFixture.AdminPassword, 1280);
+
+        await page.GotoAsync(_stack.WebUrl + "/restore");
+        await page.SelectOptionAsync("#SourceId", sourceId);
+        await page.ClickAsync("button[value=refresh]");
+        await page.CheckAsync($"input[name=BackupId][value='{backupId}']");
+        await ShootAsync(page, "restore-1-backup");
+        await page.ClickAsync("#next");
+        await page.CheckAsync("input[name=RestoreType][value=partial]");
+        await page.FillAsync("#table-filter", "wizard");
+        await page.CheckAsync("input[name=Tables][value='public.wizard_items']");
+        await ShootAsync(page, "restore-2-what");
+        await page.ClickAsync("#next");
+        await page.FillAsync("#TargetDatabase", "wizard_copy");
+        await page.ClickAsync("#next");
+        await page.FillAsync("#Reason", "wizard test: bring back one table");
+        await page.ClickAsync("#next");
+        Assert.Contains("public.wizard_items", await page.Locator("#summary").InnerTextAsync());
+        await ShootAsync(page, "restore-5-confirm");
+        await page.ClickAsync("#next");
+
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/restores/[0-9a-f-]{36}$"));
+        await page.Locator("#state [data-done='yes']").WaitForAsync(new() { Timeout = 120_000 });
+        var state = await page.Locator("#state").InnerTextAsync();
+        Assert.True(await page.Locator("#state [data-status='completed']").CountAsync() == 1, state);
+        Assert.Contains("public.wizard_items", state);
+        await ShootAsync(page, "restore-result");
+        Assert.Equal(42L, await fixture.Cluster.ScalarAsync<long>("wizard_copy", "select count(*) from wizard_items"));
+        Assert.False(await fixture.Cluster.ScalarAsync<bool>("wizard_copy", "select to_regclass('public.wizard_other') is not null"), "only the chosen table is restored");
+    }
+
+    [Fact]
+    public async Task A_point_in_time_outside_the_window_is_refused_beside_the_field()
+    {
+        var (sourceId, backupId) = await BackupDefaultSourceAsync();
+        var page = await SignInAsync("admin", ApiFixture.AdminPassword, 390);
+        await page.GotoAsync($"{_stack.WebUrl}/restore?sourceId={sourceId}");
+        await page.CheckAsync($"input[name=BackupId][value='{backupId}']");
+        await page.ClickAsync("#next");
+        await page.CheckAsync("input[name=RestoreType][value=point_in_time]");
+        await page.FillAsync("#TargetTime", "2001-01-01T00:00");
+        await page.ClickAsync("#next");
+        var error = page.Locator("#error-targetTime");
+        await error.WaitForAsync();
+        Assert.Contains("window", await error.InnerTextAsync());
+        Assert.Equal(1, await page.Locator("#TargetTime").CountAsync());
+        await ShootAsync(page, "restore-2-window-error");
+    }
+
+    /// <summary>A completed, verified full backup of the portal stack's <c>default</c> source, through the Api.</summary>
+    private async Task<(string SourceId, string BackupId)> BackupDefaultSourceAsync()
+    {
+        using var http = await AdminClientAsync();
+        var sources = await http.GetFromJsonAsync<JsonElement>(_stack.ApiUrl + "/api/v1/sources");
+        var sourceId = sources.EnumerateArray().Single(s => s.GetProperty("name").GetString() == "default").GetProperty("id").GetString()!;
+        var started = await http.PostAsJsonAsync(_stack.ApiUrl + "/api/v1/backups", new { sourceId, backupType = "full" });
+        var id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            var backup = await http.GetFromJsonAsync<JsonElement>($"{_stack.ApiUrl}/api/v1/backups/{id}");
+            if (backup.GetProperty("verificationStatus").GetString() == "verified") return (sourceId, id);
+            Assert.True(DateTime.UtcNow < deadline && backup.GetProperty("status").GetString() is "pending" or "running" or "completed", backup.ToString());
+            await Task.Delay(250);
+        }
+    }
+
     private async Task<IPage> SignInAsync(string userName, string password, int width)
     {
         var context = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = 900 } });
@@ -116,14 +192,20 @@ public sealed class PortalTests(ApiFixture fixture) : IAsyncLifetime
         }
     }
 
-    private async Task CreateUserAsync(string userName, string password, string role)
+    private async Task<HttpClient> AdminClientAsync()
     {
-        using var http = LiveStack.Browser();
+        var http = LiveStack.Browser();
         var token = await (await http.PostAsync(_stack.ApiUrl + "/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials", ["client_id"] = ApiFixture.ClientId, ["client_secret"] = fixture.ClientSecret,
         }))).Content.ReadFromJsonAsync<JsonElement>();
         http.DefaultRequestHeaders.Authorization = new("Bearer", token.GetProperty("access_token").GetString());
+        return http;
+    }
+
+    private async Task CreateUserAsync(string userName, string password, string role)
+    {
+        using var http = await AdminClientAsync();
         var created = await http.PostAsJsonAsync(_stack.ApiUrl + "/api/v1/users", new { userName, password, role });
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
     }

@@ -1,0 +1,19 @@
+using BackupPortal.Web.Api;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace BackupPortal.Web.Pages.Restores;
+
+/// <summary>One restore: live progress while it runs, then its result with the row-count verification.</summary>
+[Authorize]
+public sealed class DetailModel(ApiClient api) : PageModel
+{
+    public Restore? Restore { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        Restore = await api.RestoreAsync(id, cancellationToken);
+        return Restore is null ? NotFound() : Page();
+    }
+}
