@@ -59,6 +59,21 @@ public sealed class ApiClient(HttpClient http)
 
     public Task<Restore> StartRestoreAsync(object request, CancellationToken cancellationToken) => SendAsync<Restore>(HttpMethod.Post, "api/v1/restores", request, cancellationToken);
 
+    public async Task<List<Alert>> AlertsAsync(string? state, CancellationToken cancellationToken) =>
+        await GetAsync<List<Alert>>($"api/v1/alerts?pageSize=100{Q("state", state)}", cancellationToken) ?? [];
+
+    public Task<Alert> AcknowledgeAsync(Guid id, CancellationToken cancellationToken) => SendAsync<Alert>(HttpMethod.Post, $"api/v1/alerts/{id}/acknowledge", new { }, cancellationToken);
+
+    public async Task<List<Restore>> RestoresAsync(int page, CancellationToken cancellationToken) =>
+        await GetAsync<List<Restore>>($"api/v1/restores?page={page}&pageSize=50", cancellationToken) ?? [];
+
+    public Task<SourceTest> TestSourceAsync(Guid id, CancellationToken cancellationToken) => SendAsync<SourceTest>(HttpMethod.Post, $"api/v1/sources/{id}/test", new { }, cancellationToken);
+
+    public Task<Source> EnablePitrAsync(Guid id, CancellationToken cancellationToken) => SendAsync<Source>(HttpMethod.Post, $"api/v1/sources/{id}/pitr/enable", new { }, cancellationToken);
+
+    public Task<Schedule> SetScheduleActiveAsync(Guid id, bool active, CancellationToken cancellationToken) =>
+        SendAsync<Schedule>(HttpMethod.Post, $"api/v1/schedules/{id}/{(active ? "resume" : "pause")}", new { }, cancellationToken);
+
     private static string Q(string name, string? value) => value is null ? "" : $"&{name}={Uri.EscapeDataString(value)}";
 
     private async Task<T?> GetAsync<T>(string path, CancellationToken cancellationToken)

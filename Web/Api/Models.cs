@@ -41,7 +41,10 @@ public sealed record BackupDetail(Guid Id, Guid SourceId, string DatabaseName, s
 
 public sealed record Source(Guid Id, string Name, string Host, int Port, string Database, bool Enabled, bool PointInTimeRecovery);
 public sealed record Schedule(Guid Id, Guid SourceId, string Name, string BackupType, string CronExpression, string TimeZone, bool IsActive, DateTimeOffset? NextRunAt);
-public sealed record Alert(Guid Id, string Kind, string Severity, string State, Guid? SourceId, string Message, DateTimeOffset FiredAt, DateTimeOffset? AcknowledgedAt);
+public sealed record Alert(Guid Id, string Kind, string Severity, string State, Guid? SourceId, string Message, DateTimeOffset FiredAt,
+    DateTimeOffset? ResolvedAt, DateTimeOffset? AcknowledgedAt, string? AcknowledgedBy);
+public sealed record PitrReadiness(bool Ready, string? WalLevel, bool? ReplicationRole, bool? ReplicationConnection, bool SlotExists, long? SlotRetainedBytes, List<string> Problems);
+public sealed record SourceTest(bool Ok, string? ServerVersion, long? DatabaseSizeBytes, string PgDumpVersion, bool? PgDumpCompatible, string? Error, PitrReadiness? Pitr);
 
 public sealed record TableEntry(string Schema, string Name, string QualifiedName, long RowCount);
 public sealed record BackupContents(Guid BackupId, List<string> Schemas, List<TableEntry> Tables);

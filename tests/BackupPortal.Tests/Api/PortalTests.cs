@@ -145,6 +145,32 @@ public sealed class PortalTests(ApiFixture fixture) : IAsyncLifetime
         await ShootAsync(page, "restore-2-window-error");
     }
 
+    [Fact]
+    public async Task Admin_tests_a_source_pauses_a_schedule_and_browses_restores_and_alerts()
+    {
+        var page = await SignInAsync("admin", ApiFixture.AdminPassword, 1280);
+        await page.GotoAsync(_stack.WebUrl + "/sources");
+        await page.Locator("[data-source='default'] button", new() { HasText = "Test connection" }).ClickAsync();
+        Assert.Contains("Connected: PostgreSQL 15", await page.Locator("[data-source='default'] .test-result").InnerTextAsync());
+        Assert.Contains("point-in-time recovery", (await page.Locator("[data-source='default'] .test-result").InnerTextAsync()).ToLowerInvariant());
+        await ShootAsync(page, "sources");
+
+        await page.GotoAsync(_stack.WebUrl + "/schedules");
+        var row = page.Locator("tr", new() { HasText = "Weekly schema" }).First;
+        await row.Locator("button", new() { HasText = "Pause" }).ClickAsync();
+        Assert.Equal(1, await page.Locator("tr", new() { HasText = "Weekly schema" }).First.Locator("[data-status='paused']").CountAsync());
+        await page.Locator("tr", new() { HasText = "Weekly schema" }).First.Locator("button", new() { HasText = "Resume" }).ClickAsync();
+        Assert.Equal(1, await page.Locator("tr", new() { HasText = "Weekly schema" }).First.Locator("[data-status='active']").CountAsync());
+        await ShootAsync(page, "schedules");
+
+        foreach (var (path, heading) in new[] { ("/restores", "Restores"), ("/alerts?state=all", "Alerts") })
+        {
+            await page.GotoAsync(_stack.WebUrl + path);
+            Assert.Equal(heading, await page.Locator("h1").InnerTextAsync());
+            await ShootAsync(page, heading.ToLowerInvariant());
+        }
+    }
+
     /// <summary>A completed, verified full backup of the portal stack's <c>default</c> source, through the Api.</summary>
     private async Task<(string SourceId, string BackupId)> BackupDefaultSourceAsync()
     {
