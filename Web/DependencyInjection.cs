@@ -19,6 +19,7 @@ public static class DependencyInjection
     public static WebApplication UsePortal(this WebApplication app)
     {
         app.UseExceptionHandler("/error");
+        app.UseStatusCodePagesWithReExecute("/status/{0}");
         app.Use(async (http, next) =>
         {
             var headers = http.Response.Headers;

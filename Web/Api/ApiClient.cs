@@ -74,6 +74,18 @@ public sealed class ApiClient(HttpClient http)
     public Task<Schedule> SetScheduleActiveAsync(Guid id, bool active, CancellationToken cancellationToken) =>
         SendAsync<Schedule>(HttpMethod.Post, $"api/v1/schedules/{id}/{(active ? "resume" : "pause")}", new { }, cancellationToken);
 
+    public Task<AuditPage?> AuditAsync(int page, CancellationToken cancellationToken) => GetAsync<AuditPage>($"api/v1/audit?page={page}&pageSize=50", cancellationToken);
+
+    public Task<ChainVerification?> VerifyAuditAsync(CancellationToken cancellationToken) => GetAsync<ChainVerification>("api/v1/audit/verify", cancellationToken);
+
+    public async Task<List<UserInfo>> UsersAsync(CancellationToken cancellationToken) => await GetAsync<List<UserInfo>>("api/v1/users", cancellationToken) ?? [];
+
+    public async Task<List<ClientInfo>> ClientsAsync(CancellationToken cancellationToken) => await GetAsync<List<ClientInfo>>("api/v1/clients", cancellationToken) ?? [];
+
+    public async Task<List<KeyInfo>> KeysAsync(CancellationToken cancellationToken) => await GetAsync<List<KeyInfo>>("api/v1/keys", cancellationToken) ?? [];
+
+    public Task<KeyInfo> RotateKeyAsync(CancellationToken cancellationToken) => SendAsync<KeyInfo>(HttpMethod.Post, "api/v1/keys/rotate", new { }, cancellationToken);
+
     private static string Q(string name, string? value) => value is null ? "" : $"&{name}={Uri.EscapeDataString(value)}";
 
     private async Task<T?> GetAsync<T>(string path, CancellationToken cancellationToken)

@@ -59,6 +59,13 @@ public sealed record Restore(Guid Id, Guid BackupId, Guid TargetSourceId, string
     public bool IsActive => Status is "pending" or "running";
 }
 
+public sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string? ActorRole, string Action, string? Target, string Outcome, string? RemoteAddress, string? Summary);
+public sealed record AuditPage(List<AuditEntry> Items, int Page, int PageSize, int Total);
+public sealed record ChainVerification(bool Valid, long Checked, long? FirstBrokenId);
+public sealed record UserInfo(Guid Id, string UserName, string Role, bool LockedOut, DateTimeOffset CreatedAt);
+public sealed record ClientInfo(string ClientId, string? DisplayName, string Role, bool Bootstrap);
+public sealed record KeyInfo(string Id, string Kind, DateTimeOffset? CreatedAt, bool Current, int Artifacts);
+
 /// <summary>An Api refusal, with its problem+json detail and the field errors to show beside the fields.</summary>
 public sealed class ApiProblem(int status, string detail, Dictionary<string, string> fieldErrors) : Exception(detail)
 {

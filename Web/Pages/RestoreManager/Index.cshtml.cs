@@ -37,7 +37,7 @@ public sealed class IndexModel(ApiClient api) : PageModel
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (!Fmt.IsAdmin(User)) return Forbid();
+        if (!Fmt.IsAdmin(User)) return StatusCode(403);
         await LoadAsync(cancellationToken);
         return Page();
     }
@@ -45,7 +45,7 @@ public sealed class IndexModel(ApiClient api) : PageModel
     /// <summary>"Next", "Back" or, on the last step, "Start restore".</summary>
     public async Task<IActionResult> OnPostAsync(string move, CancellationToken cancellationToken)
     {
-        if (!Fmt.IsAdmin(User)) return Forbid();
+        if (!Fmt.IsAdmin(User)) return StatusCode(403);
         await LoadAsync(cancellationToken);
         if (move == "back")
         {

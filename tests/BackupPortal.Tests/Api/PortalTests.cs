@@ -84,6 +84,10 @@ public sealed class PortalTests(ApiFixture fixture) : IAsyncLifetime
             }
             """);
         Assert.Equal(403, status);
+        Assert.Equal(0, await page.Locator("nav a[href='/restore']").CountAsync());
+        Assert.Equal(403, (await page.GotoAsync(_stack.WebUrl + "/restore"))!.Status);
+        Assert.Equal(403, (await page.GotoAsync(_stack.WebUrl + "/audit"))!.Status);
+        await page.GotoAsync(_stack.WebUrl + "/");
         await ShootAsync(page, "dashboard-viewer");
     }
 
@@ -163,12 +167,19 @@ public sealed class PortalTests(ApiFixture fixture) : IAsyncLifetime
         Assert.Equal(1, await page.Locator("tr", new() { HasText = "Weekly schema" }).First.Locator("[data-status='active']").CountAsync());
         await ShootAsync(page, "schedules");
 
-        foreach (var (path, heading) in new[] { ("/restores", "Restores"), ("/alerts?state=all", "Alerts") })
+        foreach (var (path, heading) in new[] { ("/restores", "Restores"), ("/alerts?state=all", "Alerts"), ("/people", "Users and clients") })
         {
             await page.GotoAsync(_stack.WebUrl + path);
             Assert.Equal(heading, await page.Locator("h1").InnerTextAsync());
-            await ShootAsync(page, heading.ToLowerInvariant());
+            await ShootAsync(page, path.Trim('/').Split('?')[0]);
         }
+        await page.GotoAsync(_stack.WebUrl + "/audit");
+        Assert.StartsWith("Hash chain intact", await page.Locator("#chain").InnerTextAsync());
+        await ShootAsync(page, "audit");
+        await page.GotoAsync(_stack.WebUrl + "/keys");
+        await page.ClickAsync("button:has-text('Rotate')");
+        Assert.Contains("is now current", await page.Locator("p[role=status]").InnerTextAsync());
+        await ShootAsync(page, "keys");
     }
 
     /// <summary>A completed, verified full backup of the portal stack's <c>default</c> source, through the Api.</summary>
