@@ -203,6 +203,9 @@ public sealed class PortalTests(ApiFixture fixture) : IAsyncLifetime
     private async Task<IPage> SignInAsync(string userName, string password, int width)
     {
         var context = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = 900 } });
+        // A 2-core machine running the whole suite is slow to render the first pages; the defaults leave no margin.
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(90_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync(_stack.WebUrl + "/account/signin");
         await page.FillAsync("#userName", userName);
