@@ -86,6 +86,23 @@ public sealed class ApiClient(HttpClient http)
 
     public Task<KeyInfo> RotateKeyAsync(CancellationToken cancellationToken) => SendAsync<KeyInfo>(HttpMethod.Post, "api/v1/keys/rotate", new { }, cancellationToken);
 
+    public Task<Schedule?> ScheduleAsync(Guid id, CancellationToken cancellationToken) => GetAsync<Schedule>($"api/v1/schedules/{id}", cancellationToken);
+
+    public Task<Schedule> SaveScheduleAsync(Guid? id, object schedule, CancellationToken cancellationToken) =>
+        SendAsync<Schedule>(id is null ? HttpMethod.Post : HttpMethod.Put, id is null ? "api/v1/schedules" : $"api/v1/schedules/{id}", schedule, cancellationToken);
+
+    public async Task DeleteScheduleAsync(Guid id, CancellationToken cancellationToken)
+    {
+        using var response = await http.DeleteAsync($"api/v1/schedules/{id}", cancellationToken);
+        await EnsureAsync(response, cancellationToken);
+    }
+
+    public Task<CronPreview?> PreviewCronAsync(string expression, string timeZone, CancellationToken cancellationToken) =>
+        GetAsync<CronPreview>($"api/v1/schedules/preview?count=5{Q("cronExpression", expression)}{Q("timeZone", timeZone)}", cancellationToken);
+
+    public Task<RetentionPreview?> RetentionPreviewAsync(Guid sourceId, CancellationToken cancellationToken) =>
+        GetAsync<RetentionPreview>($"api/v1/retention/preview?sourceId={sourceId}", cancellationToken);
+
     private static string Q(string name, string? value) => value is null ? "" : $"&{name}={Uri.EscapeDataString(value)}";
 
     private async Task<T?> GetAsync<T>(string path, CancellationToken cancellationToken)

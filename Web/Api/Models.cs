@@ -40,7 +40,11 @@ public sealed record BackupDetail(Guid Id, Guid SourceId, string DatabaseName, s
 }
 
 public sealed record Source(Guid Id, string Name, string Host, int Port, string Database, bool Enabled, bool PointInTimeRecovery);
-public sealed record Schedule(Guid Id, Guid SourceId, string Name, string BackupType, string CronExpression, string TimeZone, bool IsActive, DateTimeOffset? NextRunAt);
+public sealed record Schedule(Guid Id, Guid SourceId, string Name, string BackupType, string CronExpression, string TimeZone, bool IsActive, DateTimeOffset? NextRunAt,
+    int RetentionDays = 30, int KeepDaily = 7, int KeepWeekly = 4, int KeepMonthly = 12, int KeepYearly = 0, int MaxAttempts = 3, int RetryBackoffSeconds = 60);
+public sealed record CronPreview(string CronExpression, string TimeZone, List<DateTimeOffset> Runs);
+public sealed record RetentionItem(Guid BackupId, string BackupType, Guid? ScheduleId, DateTimeOffset? TakenAt, string Reason);
+public sealed record RetentionPreview(Guid SourceId, bool Paused, List<RetentionItem> Delete, List<RetentionItem> Keep);
 public sealed record Alert(Guid Id, string Kind, string Severity, string State, Guid? SourceId, string Message, DateTimeOffset FiredAt,
     DateTimeOffset? ResolvedAt, DateTimeOffset? AcknowledgedAt, string? AcknowledgedBy);
 public sealed record PitrReadiness(bool Ready, string? WalLevel, bool? ReplicationRole, bool? ReplicationConnection, bool SlotExists, long? SlotRetainedBytes, List<string> Problems);

@@ -35,3 +35,19 @@ document.querySelectorAll('input[data-filter]').forEach(box => {
     document.querySelectorAll(box.dataset.filter).forEach(item => { item.hidden = !item.textContent.toLowerCase().includes(term); });
   });
 });
+
+// Cron preview: as the expression or the zone changes, ask the portal (and so the Api) for the next runs.
+document.querySelectorAll('[data-cron-preview]').forEach(target => {
+  const cron = document.querySelector('[data-cron="cron"]');
+  const zone = document.querySelector('[data-cron="zone"]');
+  let timer;
+  const refresh = () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const query = new URLSearchParams({ cronExpression: cron.value, timeZone: zone.value });
+      const response = await fetch(`${target.dataset.cronPreview}?${query}`, { credentials: 'same-origin' });
+      if (response.ok) { target.innerHTML = await response.text(); localTimes(target); }
+    }, 300);
+  };
+  [cron, zone].forEach(field => field && field.addEventListener('input', refresh));
+});

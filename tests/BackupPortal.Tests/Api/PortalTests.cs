@@ -182,6 +182,28 @@ public sealed class PortalTests(ApiFixture fixture) : IAsyncLifetime
         await ShootAsync(page, "keys");
     }
 
+    [Fact]
+    public async Task An_operator_creates_a_schedule_seeing_the_next_runs_and_cron_errors_as_they_type()
+    {
+        var name = "operator" + Guid.NewGuid().ToString("N")[..6];
+        await CreateUserAsync(name, "Operator-Pa55word!", "operator");
+        var page = await SignInAsync(name, "Operator-Pa55word!", 1280);
+        await page.GotoAsync(_stack.WebUrl + "/schedules/edit");
+        var schedule = "Quarter-hourly " + name;
+        await page.FillAsync("#Name", schedule);
+        await page.FillAsync("#CronExpression", "61 * * * *");
+        await page.Locator("#cron-preview .field-error").WaitForAsync();
+        Assert.Contains("minute", await page.Locator("#cron-preview").InnerTextAsync());
+        await page.FillAsync("#CronExpression", "*/15 * * * *");
+        await page.Locator("#cron-preview time").First.WaitForAsync();
+        Assert.Equal(5, await page.Locator("#cron-preview time").CountAsync());
+        await ShootAsync(page, "schedule-edit");
+        await page.ClickAsync("#save");
+        await page.WaitForURLAsync(_stack.WebUrl + "/schedules");
+        Assert.Equal(1, await page.Locator("tr", new() { HasText = schedule }).CountAsync());
+        Assert.Equal(0, await page.Locator("nav a[href='/restore']").CountAsync());
+    }
+
     /// <summary>A completed, verified full backup of the portal stack's <c>default</c> source, through the Api.</summary>
     private async Task<(string SourceId, string BackupId)> BackupDefaultSourceAsync()
     {
