@@ -69,6 +69,11 @@ public sealed class ApiClient(HttpClient http)
 
     public Task<SourceTest> TestSourceAsync(Guid id, CancellationToken cancellationToken) => SendAsync<SourceTest>(HttpMethod.Post, $"api/v1/sources/{id}/test", new { }, cancellationToken);
 
+    public Task<Source?> SourceAsync(Guid id, CancellationToken cancellationToken) => GetAsync<Source>($"api/v1/sources/{id}", cancellationToken);
+
+    public Task<Source> SaveSourceAsync(Guid? id, object source, CancellationToken cancellationToken) =>
+        SendAsync<Source>(id is null ? HttpMethod.Post : HttpMethod.Put, id is null ? "api/v1/sources" : $"api/v1/sources/{id}", source, cancellationToken);
+
     public Task<Source> EnablePitrAsync(Guid id, CancellationToken cancellationToken) => SendAsync<Source>(HttpMethod.Post, $"api/v1/sources/{id}/pitr/enable", new { }, cancellationToken);
 
     public Task<Schedule> SetScheduleActiveAsync(Guid id, bool active, CancellationToken cancellationToken) =>

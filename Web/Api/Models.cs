@@ -39,7 +39,8 @@ public sealed record BackupDetail(Guid Id, Guid SourceId, string DatabaseName, s
     public bool IsActive => Status is "pending" or "running";
 }
 
-public sealed record Source(Guid Id, string Name, string Host, int Port, string Database, bool Enabled, bool PointInTimeRecovery);
+public sealed record Source(Guid Id, string Name, string Host, int Port, string Database, bool Enabled, bool PointInTimeRecovery,
+    string Username = "", string SslMode = "prefer", bool HasPassword = false);
 public sealed record Schedule(Guid Id, Guid SourceId, string Name, string BackupType, string CronExpression, string TimeZone, bool IsActive, DateTimeOffset? NextRunAt,
     int RetentionDays = 30, int KeepDaily = 7, int KeepWeekly = 4, int KeepMonthly = 12, int KeepYearly = 0, int MaxAttempts = 3, int RetryBackoffSeconds = 60);
 public sealed record CronPreview(string CronExpression, string TimeZone, List<DateTimeOffset> Runs);

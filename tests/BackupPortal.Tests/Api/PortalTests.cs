@@ -204,6 +204,35 @@ public sealed class PortalTests(ApiFixture fixture) : IAsyncLifetime
         Assert.Equal(0, await page.Locator("nav a[href='/restore']").CountAsync());
     }
 
+    [Fact]
+    public async Task An_operator_adds_a_source_whose_password_is_never_shown_again_and_a_bad_port_is_refused_beside_the_field()
+    {
+        var name = "operator" + Guid.NewGuid().ToString("N")[..6];
+        await CreateUserAsync(name, "Operator-Pa55word!", "operator");
+        var page = await SignInAsync(name, "Operator-Pa55word!", 1280);
+        await page.GotoAsync(_stack.WebUrl + "/sources/edit");
+        var source = "portal-" + name;
+        await page.FillAsync("#Name", source);
+        await page.FillAsync("#Host", "127.0.0.1");
+        await page.FillAsync("#Port", "70000");
+        await page.FillAsync("#Database", "supabase_demo");
+        await page.FillAsync("#Username", "postgres");
+        await page.FillAsync("#Password", "portal-Secret-42");
+        await page.EvaluateAsync("() => document.querySelector('#Port').removeAttribute('max')");
+        await page.ClickAsync("#save");
+        Assert.Contains("port", (await page.Locator("#error-port").InnerTextAsync()).ToLowerInvariant());
+
+        await page.FillAsync("#Port", fixture.Cluster.Port.ToString());
+        await page.FillAsync("#Password", "portal-Secret-42");
+        await page.ClickAsync("#save");
+        await page.WaitForURLAsync(_stack.WebUrl + "/sources");
+        var card = page.Locator($"[data-source='{source}']");
+        Assert.Equal(1, await card.CountAsync());
+        await card.Locator("a", new() { HasText = "Edit" }).ClickAsync();
+        Assert.Contains("stored", await page.Locator("#Password").GetAttributeAsync("placeholder") ?? "");
+        Assert.DoesNotContain("portal-Secret-42", await page.ContentAsync());
+    }
+
     /// <summary>A completed, verified full backup of the portal stack's <c>default</c> source, through the Api.</summary>
     private async Task<(string SourceId, string BackupId)> BackupDefaultSourceAsync()
     {
