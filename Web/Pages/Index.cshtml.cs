@@ -19,6 +19,10 @@ public sealed class IndexModel(ApiClient api) : PageModel
     public List<Source> Sources { get; private set; } = [];
     public TimeSeries? JobsPerDay { get; private set; }
     public TimeSeries? Durations { get; private set; }
+    public TimeSeries? Storage { get; private set; }
+    public StackedBars JobsChart => Charts.JobsByStatus(JobsPerDay);
+    public StackedBars DurationChart => Charts.PerKey("Average backup duration per day by type", Durations, v => Fmt.Duration(v));
+    public StackedBars StorageChart => Charts.PerKey("Stored bytes per day by type (samples every 15 minutes)", Storage, v => Fmt.Bytes((long)v));
 
     [TempData] public string? Error { get; set; }
 
@@ -35,6 +39,7 @@ public sealed class IndexModel(ApiClient api) : PageModel
         Sources = await api.SourcesAsync(cancellationToken);
         JobsPerDay = await api.SeriesAsync("jobs_by_status", "day", cancellationToken);
         Durations = await api.SeriesAsync("duration_seconds", "day", cancellationToken);
+        Storage = await api.SeriesAsync("storage_bytes", "day", cancellationToken);
     }
 
     /// <summary>"Back up now": the Api decides who may; a refusal comes back as its own status.</summary>

@@ -59,7 +59,8 @@ public sealed class PortalTests(ApiFixture fixture) : IAsyncLifetime
 
         await page.GotoAsync(_stack.WebUrl + "/");
         Assert.DoesNotContain("never", await page.Locator("[data-source='default'] dl").InnerTextAsync());
-        Assert.Equal(1, await page.Locator("svg.chart").CountAsync());
+        Assert.Equal(1, await page.Locator("svg.chart[aria-label^='Backup jobs per day']").CountAsync());
+        Assert.Equal(1, await page.Locator("svg.chart[aria-label^='Average backup duration']").CountAsync());
         await ShootAsync(page, "dashboard");
         await page.GotoAsync(_stack.WebUrl + "/backups?status=completed");
         Assert.True(await page.Locator("table tbody tr").CountAsync() >= 1);
