@@ -62,6 +62,15 @@ public sealed class ApiClient(HttpClient http)
     public async Task<List<Alert>> AlertsAsync(string? state, CancellationToken cancellationToken) =>
         await GetAsync<List<Alert>>($"api/v1/alerts?pageSize=100{Q("state", state)}", cancellationToken) ?? [];
 
+    public async Task<List<AlertRule>> AlertRulesAsync(CancellationToken cancellationToken) => await GetAsync<List<AlertRule>>("api/v1/alert-rules", cancellationToken) ?? [];
+
+    /// <summary>The Api takes a rule whole: the stored one goes back with only its switch changed.</summary>
+    public async Task<AlertRule> SetRuleEnabledAsync(Guid id, bool enabled, CancellationToken cancellationToken)
+    {
+        var rule = (await AlertRulesAsync(cancellationToken)).SingleOrDefault(r => r.Id == id) ?? throw new ApiProblem(404, $"No alert rule {id}.", []);
+        return await SendAsync<AlertRule>(HttpMethod.Put, $"api/v1/alert-rules/{id}", rule with { Enabled = enabled }, cancellationToken);
+    }
+
     public Task<Alert> AcknowledgeAsync(Guid id, CancellationToken cancellationToken) => SendAsync<Alert>(HttpMethod.Post, $"api/v1/alerts/{id}/acknowledge", new { }, cancellationToken);
 
     public async Task<List<Restore>> RestoresAsync(int page, CancellationToken cancellationToken) =>

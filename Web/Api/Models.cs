@@ -71,6 +71,9 @@ public sealed record UserInfo(Guid Id, string UserName, string Role, bool Locked
 public sealed record ClientInfo(string ClientId, string? DisplayName, string Role, bool Bootstrap);
 public sealed record KeyInfo(string Id, string Kind, DateTimeOffset? CreatedAt, bool Current, int Artifacts);
 
+public sealed record AlertRule(Guid Id, string Name, string Kind, string Severity, bool Enabled, Guid? SourceId, double? Threshold, long? MinFreeBytes,
+    long? QuotaBytes, List<Guid> ChannelIds);
+
 /// <summary>An Api refusal, with its problem+json detail and the field errors to show beside the fields.</summary>
 public sealed class ApiProblem(int status, string detail, Dictionary<string, string> fieldErrors) : Exception(detail)
 {

@@ -174,6 +174,12 @@ public sealed class PortalTests(ApiFixture fixture) : IAsyncLifetime
             Assert.Equal(heading, await page.Locator("h1").InnerTextAsync());
             await ShootAsync(page, path.Trim('/').Split('?')[0]);
         }
+        await page.GotoAsync(_stack.WebUrl + "/alerts");
+        var rule = page.Locator("tr[data-rule='Job running for over 6 hours']");
+        await rule.Locator("button", new() { HasText = "Disable" }).ClickAsync();
+        Assert.Equal(1, await page.Locator("tr[data-rule='Job running for over 6 hours'] [data-status='paused']").CountAsync());
+        await page.Locator("tr[data-rule='Job running for over 6 hours'] button", new() { HasText = "Enable" }).ClickAsync();
+        Assert.Equal(1, await page.Locator("tr[data-rule='Job running for over 6 hours'] [data-status='active']").CountAsync());
         await page.GotoAsync(_stack.WebUrl + "/audit");
         Assert.StartsWith("Hash chain intact", await page.Locator("#chain").InnerTextAsync());
         await ShootAsync(page, "audit");
