@@ -60,13 +60,8 @@ public sealed partial class PhysicalBackupRunner(
             throw new PgToolException($"pg_basebackup did not report its WAL start and end points: {basebackup.Errors}");
         var stored = await writer.CommitAsync(cancellationToken);
 
-        var details = new BackupDetails
+        var details = Details(serverVersion, stored, clock) with
         {
-            ServerVersion = serverVersion,
-            ToolVersion = tools.VersionText,
-            PlaintextBytes = stored.PlaintextBytes,
-            PlaintextSha256 = stored.PlaintextSha256,
-            DurationSeconds = clock.Elapsed.TotalSeconds,
             Tables = tables,
             Schemas = [.. tables.Select(t => t.Schema).Distinct().Order()],
             Wal = new WalRange { StartLsn = start, EndLsn = end, Timeline = timeline, ConsistentAt = DateTimeOffset.UtcNow },
@@ -121,13 +116,8 @@ public sealed partial class PhysicalBackupRunner(
         await using var writer = await ArtifactWriter.BeginAsync(storage, keys, job.StoragePath!, compress: false, cancellationToken);
         await writer.Input.WriteAsync(index, cancellationToken);
         var stored = await writer.CommitAsync(cancellationToken);
-        var details = new BackupDetails
+        var details = Details(serverVersion, stored, clock) with
         {
-            ServerVersion = serverVersion,
-            ToolVersion = tools.VersionText,
-            PlaintextBytes = stored.PlaintextBytes,
-            PlaintextSha256 = stored.PlaintextSha256,
-            DurationSeconds = clock.Elapsed.TotalSeconds,
             Notes = notes,
             Wal = new WalRange
             {
@@ -143,6 +133,15 @@ public sealed partial class PhysicalBackupRunner(
         };
         return (stored, details);
     }
+
+    private BackupDetails Details(string serverVersion, StoredArtifact stored, Stopwatch clock) => new()
+    {
+        ServerVersion = serverVersion,
+        ToolVersion = tools.VersionText,
+        PlaintextBytes = stored.PlaintextBytes,
+        PlaintextSha256 = stored.PlaintextSha256,
+        DurationSeconds = clock.Elapsed.TotalSeconds,
+    };
 
     /// <summary>Waits until the archive holds every segment from <paramref name="first"/> to <paramref name="last"/>, without a gap.</summary>
     private async Task<List<WalSegment>> WaitForArchiveAsync(Guid sourceId, int timeline, long first, long last, string lastFile, CancellationToken cancellationToken)

@@ -31,19 +31,7 @@ public sealed class RestoreService(
             throw new DomainException($"Backup {backup.Id} is a physical ({backup.BackupType.ToString().ToLowerInvariant()}) backup: restore it with restoreType point_in_time and sourceId.", "restoreType");
         var tables = request.RestoreType == RestoreType.Partial ? ResolveTables(backup.Details!.Tables, request.Tables) : [];
         var (target, database) = await TargetAsync(request, backup.SourceId, backup.DatabaseName, "restored", cancellationToken);
-        return await AddAsync(new RestoreOperation
-        {
-            BackupJobId = backup.Id,
-            TargetSourceId = target.Id,
-            RestoreType = request.RestoreType,
-            TargetDatabase = database,
-            Tables = tables,
-            Overwrite = request.Overwrite,
-            Force = request.Force,
-            NoOwner = request.NoOwner,
-            RequestedBy = requestedBy,
-            Reason = request.Reason,
-        }, cancellationToken);
+        return await AddAsync(request, backup.Id, target.Id, database, tables, requestedBy, cancellationToken);
     }
 
     /// <summary>
@@ -83,21 +71,7 @@ public sealed class RestoreService(
         var tables = request.Tables.Count == 0 ? [] : ResolveTables(await KnownTablesAsync(source, baseJob, cancellationToken), request.Tables);
         var (target, database) = request.KeepInstance ? (source, source.DatabaseName)
             : await TargetAsync(request, source.Id, source.DatabaseName, "pitr", cancellationToken);
-        return await AddAsync(new RestoreOperation
-        {
-            BackupJobId = baseJob.Id,
-            TargetSourceId = target.Id,
-            RestoreType = RestoreType.PointInTime,
-            TargetTime = request.TargetTime,
-            KeepInstance = request.KeepInstance,
-            TargetDatabase = database,
-            Tables = tables,
-            Overwrite = request.Overwrite,
-            Force = request.Force,
-            NoOwner = request.NoOwner,
-            RequestedBy = requestedBy,
-            Reason = request.Reason,
-        }, cancellationToken);
+        return await AddAsync(request, baseJob.Id, target.Id, database, tables, requestedBy, cancellationToken);
     }
 
     /// <summary>Tables at the base backup and in the live database now: a table dropped by mistake is still one to bring back.</summary>
@@ -143,8 +117,24 @@ public sealed class RestoreService(
         return (target, database);
     }
 
-    private async Task<RestoreOperation> AddAsync(RestoreOperation operation, CancellationToken cancellationToken)
+    private async Task<RestoreOperation> AddAsync(
+        RestoreRequest request, Guid backupId, Guid targetId, string database, List<string> tables, string requestedBy, CancellationToken cancellationToken)
     {
+        var operation = new RestoreOperation
+        {
+            BackupJobId = backupId,
+            TargetSourceId = targetId,
+            RestoreType = request.RestoreType,
+            TargetTime = request.TargetTime,
+            KeepInstance = request.KeepInstance,
+            TargetDatabase = database,
+            Tables = tables,
+            Overwrite = request.Overwrite,
+            Force = request.Force,
+            NoOwner = request.NoOwner,
+            RequestedBy = requestedBy,
+            Reason = request.Reason,
+        };
         db.RestoreOperations.Add(operation);
         await db.SaveChangesAsync(cancellationToken);
         signal.Notify();

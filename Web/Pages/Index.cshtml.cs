@@ -1,12 +1,11 @@
 using BackupPortal.Web.Api;
 using BackupPortal.Web.Pages.Shared;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace BackupPortal.Web.Pages;
 
 /// <summary>Backup Monitoring: each source's protection at a glance, success rates, storage, jobs, alerts and schedules.</summary>
-public sealed class IndexModel(ApiClient api) : PageModel
+public sealed class IndexModel(ApiClient api) : ApiPage
 {
     public string ApiUrl => api.BaseAddress.ToString();
     public string ApiStatus { get; private set; } = "unknown";
@@ -23,8 +22,6 @@ public sealed class IndexModel(ApiClient api) : PageModel
     public StackedBars JobsChart => Charts.JobsByStatus(JobsPerDay);
     public StackedBars DurationChart => Charts.PerKey("Average backup duration per day by type", Durations, v => Fmt.Duration(v));
     public StackedBars StorageChart => Charts.PerKey("Stored bytes per day by type (samples every 15 minutes)", Storage, v => Fmt.Bytes((long)v));
-
-    [TempData] public string? Error { get; set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
@@ -45,20 +42,9 @@ public sealed class IndexModel(ApiClient api) : PageModel
     /// <summary>"Back up now": the Api decides who may; a refusal comes back as its own status.</summary>
     public async Task<IActionResult> OnPostBackupAsync(Guid sourceId, string backupType, CancellationToken cancellationToken)
     {
-        try
-        {
-            var backup = await api.StartBackupAsync(sourceId, string.IsNullOrEmpty(backupType) ? "full" : backupType, cancellationToken);
-            return Redirect($"/backups/{backup.Id}");
-        }
-        catch (ApiProblem problem) when (problem.Status is 401 or 403)
-        {
-            return StatusCode(problem.Status);
-        }
-        catch (ApiProblem problem)
-        {
-            Error = problem.Message;
-            return RedirectToPage();
-        }
+        Backup? started = null;
+        return await ActAsync(async () => started = await api.StartBackupAsync(sourceId, string.IsNullOrEmpty(backupType) ? "full" : backupType, cancellationToken),
+            () => started is null ? RedirectToPage() : Redirect($"/backups/{started.Id}"));
     }
 
     public string SourceName(Guid id) => Sources.FirstOrDefault(s => s.Id == id)?.Name ?? id.ToString()[..8];

@@ -16,4 +16,8 @@ public sealed class DetailModel(ApiClient api) : PageModel
         Restore = await api.RestoreAsync(id, cancellationToken);
         return Restore is null ? NotFound() : Page();
     }
+
+    /// <summary>The state fragment the page refreshes in place (<c>?handler=State</c>).</summary>
+    public async Task<IActionResult> OnGetStateAsync(Guid id, CancellationToken cancellationToken) =>
+        await api.RestoreAsync(id, cancellationToken) is { } restore ? Partial("/Pages/Live/_RestoreState.cshtml", restore) : NotFound();
 }

@@ -1,17 +1,16 @@
 using BackupPortal.Web.Api;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
+using BackupPortal.Web.Pages.Shared;
 
 namespace BackupPortal.Web.Pages.Schedules;
 
 /// <summary>Schedules with their state and next run; operators pause and resume them.</summary>
 [Authorize]
-public sealed class IndexModel(ApiClient api) : PageModel
+public sealed class IndexModel(ApiClient api) : ApiPage
 {
     public List<Schedule> Schedules { get; private set; } = [];
     public List<Source> Sources { get; private set; } = [];
-    [TempData] public string? Error { get; set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
@@ -19,22 +18,8 @@ public sealed class IndexModel(ApiClient api) : PageModel
         Sources = await api.SourcesAsync(cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostActiveAsync(Guid id, bool active, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await api.SetScheduleActiveAsync(id, active, cancellationToken);
-        }
-        catch (ApiProblem problem) when (problem.Status is 401 or 403)
-        {
-            return StatusCode(problem.Status);
-        }
-        catch (ApiProblem problem)
-        {
-            Error = problem.Message;
-        }
-        return RedirectToPage();
-    }
+    public Task<IActionResult> OnPostActiveAsync(Guid id, bool active, CancellationToken cancellationToken) =>
+        ActAsync(() => api.SetScheduleActiveAsync(id, active, cancellationToken), () => RedirectToPage());
 
     public string SourceName(Guid id) => Sources.FirstOrDefault(s => s.Id == id)?.Name ?? id.ToString()[..8];
 }

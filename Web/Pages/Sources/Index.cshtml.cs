@@ -1,20 +1,18 @@
 using BackupPortal.Web.Api;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
+using BackupPortal.Web.Pages.Shared;
 
 namespace BackupPortal.Web.Pages.Sources;
 
 /// <summary>The databases under protection: test a connection (and what point-in-time recovery needs), enable PITR, see the recoverable window.</summary>
 [Authorize]
-public sealed class IndexModel(ApiClient api) : PageModel
+public sealed class IndexModel(ApiClient api) : ApiPage
 {
     public List<Source> Sources { get; private set; } = [];
     public Dictionary<Guid, RecoveryWindow> Windows { get; } = [];
     public Guid? TestedId { get; private set; }
     public SourceTest? Test { get; private set; }
-    [TempData] public string? Error { get; set; }
-    [TempData] public string? Message { get; set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
@@ -32,23 +30,9 @@ public sealed class IndexModel(ApiClient api) : PageModel
         return Page();
     }
 
-    public async Task<IActionResult> OnPostEnablePitrAsync(Guid id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var source = await api.EnablePitrAsync(id, cancellationToken);
-            Message = $"Point-in-time recovery is on for {source.Name}: WAL streams into the archive, and a first base backup is queued.";
-        }
-        catch (ApiProblem problem) when (problem.Status is 401 or 403)
-        {
-            return StatusCode(problem.Status);
-        }
-        catch (ApiProblem problem)
-        {
-            Error = problem.Message;
-        }
-        return RedirectToPage();
-    }
+    public Task<IActionResult> OnPostEnablePitrAsync(Guid id, CancellationToken cancellationToken) =>
+        ActAsync(() => api.EnablePitrAsync(id, cancellationToken), () => RedirectToPage(),
+            "Point-in-time recovery is on: WAL streams into the archive, and a first base backup is queued.");
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
