@@ -96,6 +96,16 @@ public sealed class ApiClient(HttpClient http)
 
     public async Task<List<ClientInfo>> ClientsAsync(CancellationToken cancellationToken) => await GetAsync<List<ClientInfo>>("api/v1/clients", cancellationToken) ?? [];
 
+    public Task<UserInfo> CreateUserAsync(string userName, string password, string role, CancellationToken cancellationToken) =>
+        SendAsync<UserInfo>(HttpMethod.Post, "api/v1/users", new { userName, password, role }, cancellationToken);
+
+    public Task DeleteUserAsync(Guid id, CancellationToken cancellationToken) => DeleteAsync($"api/v1/users/{id}", cancellationToken);
+
+    public Task<CreatedClient> CreateClientAsync(string clientId, string? displayName, string role, CancellationToken cancellationToken) =>
+        SendAsync<CreatedClient>(HttpMethod.Post, "api/v1/clients", new { clientId, displayName, role }, cancellationToken);
+
+    public Task DeleteClientAsync(string clientId, CancellationToken cancellationToken) => DeleteAsync($"api/v1/clients/{Uri.EscapeDataString(clientId)}", cancellationToken);
+
     public async Task<List<KeyInfo>> KeysAsync(CancellationToken cancellationToken) => await GetAsync<List<KeyInfo>>("api/v1/keys", cancellationToken) ?? [];
 
     public Task<KeyInfo> RotateKeyAsync(CancellationToken cancellationToken) => SendAsync<KeyInfo>(HttpMethod.Post, "api/v1/keys/rotate", new { }, cancellationToken);
@@ -105,17 +115,19 @@ public sealed class ApiClient(HttpClient http)
     public Task<Schedule> SaveScheduleAsync(Guid? id, object schedule, CancellationToken cancellationToken) =>
         SendAsync<Schedule>(id is null ? HttpMethod.Post : HttpMethod.Put, id is null ? "api/v1/schedules" : $"api/v1/schedules/{id}", schedule, cancellationToken);
 
-    public async Task DeleteScheduleAsync(Guid id, CancellationToken cancellationToken)
-    {
-        using var response = await http.DeleteAsync($"api/v1/schedules/{id}", cancellationToken);
-        await EnsureAsync(response, cancellationToken);
-    }
+    public Task DeleteScheduleAsync(Guid id, CancellationToken cancellationToken) => DeleteAsync($"api/v1/schedules/{id}", cancellationToken);
 
     public Task<CronPreview?> PreviewCronAsync(string expression, string timeZone, CancellationToken cancellationToken) =>
         GetAsync<CronPreview>($"api/v1/schedules/preview?count=5{Q("cronExpression", expression)}{Q("timeZone", timeZone)}", cancellationToken);
 
     public Task<RetentionPreview?> RetentionPreviewAsync(Guid sourceId, CancellationToken cancellationToken) =>
         GetAsync<RetentionPreview>($"api/v1/retention/preview?sourceId={sourceId}", cancellationToken);
+
+    private async Task DeleteAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await http.DeleteAsync(path, cancellationToken);
+        await EnsureAsync(response, cancellationToken);
+    }
 
     private static string Q(string name, string? value) => value is null ? "" : $"&{name}={Uri.EscapeDataString(value)}";
 

@@ -69,6 +69,7 @@ public sealed record AuditPage(List<AuditEntry> Items, int Page, int PageSize, i
 public sealed record ChainVerification(bool Valid, long Checked, long? FirstBrokenId);
 public sealed record UserInfo(Guid Id, string UserName, string Role, bool LockedOut, DateTimeOffset CreatedAt);
 public sealed record ClientInfo(string ClientId, string? DisplayName, string Role, bool Bootstrap);
+public sealed record CreatedClient(string ClientId, string ClientSecret, string Role, string? DisplayName);
 public sealed record KeyInfo(string Id, string Kind, DateTimeOffset? CreatedAt, bool Current, int Artifacts);
 
 public sealed record AlertRule(Guid Id, string Name, string Kind, string Severity, bool Enabled, Guid? SourceId, double? Threshold, long? MinFreeBytes,

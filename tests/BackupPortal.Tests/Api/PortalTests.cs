@@ -240,6 +240,28 @@ public sealed class PortalTests(ApiFixture fixture) : IAsyncLifetime
         Assert.DoesNotContain("portal-Secret-42", await page.ContentAsync());
     }
 
+    [Fact]
+    public async Task Admin_adds_a_user_and_a_script_client_whose_secret_is_shown_once()
+    {
+        var page = await SignInAsync("admin", ApiFixture.AdminPassword, 1280);
+        await page.GotoAsync(_stack.WebUrl + "/people");
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        await page.FillAsync("#newUserName", "olga" + suffix);
+        await page.FillAsync("#newPassword", "Olga-Pa55word!");
+        await page.ClickAsync("#add-user");
+        Assert.Equal(1, await page.Locator($"tr[data-user='olga{suffix}']").CountAsync());
+
+        await page.FillAsync("#newClientId", "nightly-" + suffix);
+        await page.ClickAsync("#add-client");
+        var secret = await page.Locator("#client-secret").InnerTextAsync();
+        Assert.True(secret.Length >= 20, secret);
+        await ShootAsync(page, "people");
+        await page.GotoAsync(_stack.WebUrl + "/people");
+        Assert.DoesNotContain(secret, await page.ContentAsync());
+        await page.Locator($"tr[data-client='nightly-{suffix}'] button", new() { HasText = "Remove" }).ClickAsync();
+        Assert.Equal(0, await page.Locator($"tr[data-client='nightly-{suffix}']").CountAsync());
+    }
+
     /// <summary>A completed, verified full backup of the portal stack's <c>default</c> source, through the Api.</summary>
     private async Task<(string SourceId, string BackupId)> BackupDefaultSourceAsync()
     {
