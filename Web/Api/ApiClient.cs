@@ -71,6 +71,17 @@ public sealed class ApiClient(HttpClient http)
         return await SendAsync<AlertRule>(HttpMethod.Put, $"api/v1/alert-rules/{id}", rule with { Enabled = enabled }, cancellationToken);
     }
 
+    public async Task<List<AlertChannel>> ChannelsAsync(CancellationToken cancellationToken) => await GetAsync<List<AlertChannel>>("api/v1/alert-channels", cancellationToken) ?? [];
+
+    public Task<AlertChannel> CreateChannelAsync(object channel, CancellationToken cancellationToken) => SendAsync<AlertChannel>(HttpMethod.Post, "api/v1/alert-channels", channel, cancellationToken);
+
+    public Task<Delivery> TestChannelAsync(Guid id, CancellationToken cancellationToken) => SendAsync<Delivery>(HttpMethod.Post, $"api/v1/alert-channels/{id}/test", new { }, cancellationToken);
+
+    public async Task<List<Delivery>> DeliveriesAsync(Guid channelId, CancellationToken cancellationToken) =>
+        await GetAsync<List<Delivery>>($"api/v1/alert-channels/{channelId}/deliveries", cancellationToken) ?? [];
+
+    public Task DeleteChannelAsync(Guid id, CancellationToken cancellationToken) => DeleteAsync($"api/v1/alert-channels/{id}", cancellationToken);
+
     public Task<Alert> AcknowledgeAsync(Guid id, CancellationToken cancellationToken) => SendAsync<Alert>(HttpMethod.Post, $"api/v1/alerts/{id}/acknowledge", new { }, cancellationToken);
 
     public async Task<List<Restore>> RestoresAsync(int page, CancellationToken cancellationToken) =>

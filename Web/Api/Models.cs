@@ -75,6 +75,11 @@ public sealed record KeyInfo(string Id, string Kind, DateTimeOffset? CreatedAt, 
 public sealed record AlertRule(Guid Id, string Name, string Kind, string Severity, bool Enabled, Guid? SourceId, double? Threshold, long? MinFreeBytes,
     long? QuotaBytes, List<Guid> ChannelIds);
 
+public sealed record AlertChannel(Guid Id, string Name, string Type, bool Enabled, string? Url, bool HasSecret, List<string> To, string? SmtpHost, int? SmtpPort);
+public sealed record DeliveryAttempt(DateTimeOffset At, bool Succeeded, string Outcome);
+public sealed record Delivery(Guid Id, Guid? AlertId, string Event, string Status, int Attempts, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? SentAt,
+    List<DeliveryAttempt> History);
+
 /// <summary>An Api refusal, with its problem+json detail and the field errors to show beside the fields.</summary>
 public sealed class ApiProblem(int status, string detail, Dictionary<string, string> fieldErrors) : Exception(detail)
 {

@@ -13,13 +13,32 @@ public sealed class IndexModel(ApiClient api) : ApiPage
     public List<Alert> Alerts { get; private set; } = [];
     public List<Source> Sources { get; private set; } = [];
     public List<AlertRule> Rules { get; private set; } = [];
+    public List<AlertChannel> Channels { get; private set; } = [];
+    public Dictionary<Guid, Delivery?> LastDelivery { get; } = [];
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Alerts = await api.AlertsAsync(State is "firing" or "resolved" ? State : null, cancellationToken);
         Sources = await api.SourcesAsync(cancellationToken);
         Rules = await api.AlertRulesAsync(cancellationToken);
+        if (!Fmt.IsAdmin(User)) return;
+        Channels = await api.ChannelsAsync(cancellationToken);
+        foreach (var channel in Channels) LastDelivery[channel.Id] = (await api.DeliveriesAsync(channel.Id, cancellationToken)).FirstOrDefault();
     }
+
+    /// <summary>A webhook (url, optional HMAC secret, Slack text) or an email channel (addresses; the mail server from the Api's settings).</summary>
+    public Task<IActionResult> OnPostChannelAsync(string name, string type, string? url, string? secret, bool slackCompatible, string? to, CancellationToken cancellationToken) =>
+        ActAsync(() => api.CreateChannelAsync(new
+        {
+            name, type, url = type == "webhook" ? url : null, secret = string.IsNullOrEmpty(secret) ? null : secret, slackCompatible,
+            to = type == "email" ? (to ?? "").Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries) : [],
+        }, cancellationToken), () => RedirectToPage(new { State }), $"Channel {name} added.");
+
+    public Task<IActionResult> OnPostTestChannelAsync(Guid id, CancellationToken cancellationToken) =>
+        ActAsync(() => api.TestChannelAsync(id, cancellationToken), () => RedirectToPage(new { State }), "Test message queued; its delivery shows below within seconds.");
+
+    public Task<IActionResult> OnPostDeleteChannelAsync(Guid id, CancellationToken cancellationToken) =>
+        ActAsync(() => api.DeleteChannelAsync(id, cancellationToken), () => RedirectToPage(new { State }), "Channel removed.");
 
     public Task<IActionResult> OnPostRuleAsync(Guid id, bool enabled, CancellationToken cancellationToken) =>
         ActAsync(() => api.SetRuleEnabledAsync(id, enabled, cancellationToken), () => RedirectToPage(new { State }));

@@ -180,6 +180,14 @@ public sealed class PortalTests(ApiFixture fixture) : IAsyncLifetime
         Assert.Equal(1, await page.Locator("tr[data-rule='Job running for over 6 hours'] [data-status='paused']").CountAsync());
         await page.Locator("tr[data-rule='Job running for over 6 hours'] button", new() { HasText = "Enable" }).ClickAsync();
         Assert.Equal(1, await page.Locator("tr[data-rule='Job running for over 6 hours'] [data-status='active']").CountAsync());
+        var channel = "portal-hook-" + Guid.NewGuid().ToString("N")[..6];
+        await page.FillAsync("#channelName", channel);
+        await page.FillAsync("#channelUrl", "http://127.0.0.1:9/nowhere");
+        await page.ClickAsync("#add-channel");
+        await page.Locator($"tr[data-channel='{channel}'] button", new() { HasText = "Send a test" }).ClickAsync();
+        Assert.Contains("Test message queued", await page.Locator("p[role=status]").InnerTextAsync());
+        await page.Locator($"tr[data-channel='{channel}'] button", new() { HasText = "Remove" }).ClickAsync();
+        Assert.Equal(0, await page.Locator($"tr[data-channel='{channel}']").CountAsync());
         await page.GotoAsync(_stack.WebUrl + "/audit");
         Assert.StartsWith("Hash chain intact", await page.Locator("#chain").InnerTextAsync());
         await ShootAsync(page, "audit");
