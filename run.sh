@@ -21,8 +21,17 @@ command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (dotnet not 
 mkdir -p "$DATA/storage" "$DATA/logs"
 chmod 755 "$DATA"
 if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$DATA"; then
-  echo "The postgres OS user cannot reach $DATA; move the checkout to a directory every user can traverse." >&2
-  exit 1
+  # The cluster under .data/ runs as the postgres OS user, which must pass through (not read) every directory above
+  # it; a checkout in a private directory (mktemp -d makes them 0700) gets that one permission bit, and says so.
+  dir=$DATA
+  while [ "$dir" != / ]; do
+    dir=$(dirname "$dir")
+    if ! runuser -u postgres -- test -x "$dir"; then
+      echo "Letting the postgres user pass through $dir (chmod o+x) so it can reach $DATA."
+      chmod o+x "$dir"
+    fi
+  done
+  runuser -u postgres -- test -x "$DATA" || { echo "The postgres OS user still cannot reach $DATA; move the checkout to a directory every user can traverse." >&2; exit 1; }
 fi
 
 # Secrets are generated once and kept (mode 600) so restarts reuse them.

@@ -102,7 +102,7 @@ public sealed class AlertConditions(
         var findings = new List<Finding>();
         foreach (var source in await PitrSourcesAsync(rule, cancellationToken))
         {
-            var latest = (await archive.WindowAsync(source, cancellationToken)).Latest;
+            var latest = await archive.LatestAsync(source, cancellationToken);
             if (latest is null || now - latest > limit)
                 findings.Add(new(source.Id.ToString(), $"{source.Name}: the newest recovery point is {(latest is null ? "missing (no base backup yet)" : $"{(now - latest.Value).TotalMinutes:F0} minutes old")}"
                     + $" (limit {limit.TotalMinutes:F0}){(source.WalReceiverError is { } error ? $"; WAL receiver: {error}" : "")}", source.Id));

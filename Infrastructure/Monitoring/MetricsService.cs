@@ -82,20 +82,33 @@ public sealed class MetricsService(CatalogDbContext db, NpgsqlDataSource catalog
                    count(*) filter (where verification_status = 'pending')
             from backup_jobs where status = 'completed' and created_at > @from{filter}
             """, sourceId, from, r => new VerificationCounts(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)), cancellationToken)).Single();
-        var running = await QueryAsync(connection, $"""
+        var running = await RunningAsync(connection, sourceId, cancellationToken);
+
+        return new MetricsSummary(window, from, to, successRate, byStatus, byType, storageByType, storageBySource,
+            [new StorageLocation(storage.Name, storageByType.Sum(s => s.TotalSizeBytes), storage.Space()?.FreeBytes)],
+            duration, verification, await SourcesAsync(sourceId, to, cancellationToken), running);
+    }
+
+    /// <summary>Backups and restores running now, with progress: what the dashboard refreshes every few seconds.</summary>
+    public async Task<List<RunningJob>> RunningAsync(Guid? sourceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await catalog.OpenConnectionAsync(cancellationToken);
+        return await RunningAsync(connection, sourceId, cancellationToken);
+    }
+
+    private static Task<List<RunningJob>> RunningAsync(NpgsqlConnection connection, Guid? sourceId, CancellationToken cancellationToken)
+    {
+        var filter = sourceId is null ? "" : " and source_id = @source";
+        return QueryAsync(connection, $"""
             select id, 'backup', source_id, backup_type, started_at, coalesce(progress_bytes, 0), estimated_bytes
             from backup_jobs where status = 'running'{filter}
             union all
             select r.id, 'restore', r.target_source_id, r.restore_type, r.started_at, coalesce(r.progress_bytes, 0), null
             from restore_operations r where r.status = 'running'{filter.Replace("source_id", "r.target_source_id")}
             order by 5
-            """, sourceId, from, r => new RunningJob(r.GetGuid(0), r.GetString(1), r.GetGuid(2), r.GetString(3),
+            """, sourceId, DateTimeOffset.UtcNow, r => new RunningJob(r.GetGuid(0), r.GetString(1), r.GetGuid(2), r.GetString(3),
                 r.IsDBNull(4) ? null : r.GetFieldValue<DateTimeOffset>(4), r.GetInt64(5), r.IsDBNull(6) ? null : r.GetInt64(6),
                 r.IsDBNull(6) || r.GetInt64(6) == 0 ? null : Math.Round(Math.Min(99, 100.0 * r.GetInt64(5) / r.GetInt64(6)), 1)), cancellationToken);
-
-        return new MetricsSummary(window, from, to, successRate, byStatus, byType, storageByType, storageBySource,
-            [new StorageLocation(storage.Name, storageByType.Sum(s => s.TotalSizeBytes), storage.Space()?.FreeBytes)],
-            duration, verification, await SourcesAsync(sourceId, to, cancellationToken), running);
     }
 
     /// <summary>Per source: the newest completed and newest verified backup, and the newest point it can be restored to.</summary>
@@ -110,7 +123,7 @@ public sealed class MetricsService(CatalogDbContext db, NpgsqlDataSource catalog
             var verified = await done.Where(j => j.VerificationStatus == Domain.Backups.VerificationStatus.Verified)
                 .OrderByDescending(j => j.CompletedAt).FirstOrDefaultAsync(cancellationToken);
             // A logical backup holds the database as of its snapshot, taken when it started.
-            var recoveryPoint = source.PointInTimeRecovery ? (await archive.WindowAsync(source, cancellationToken)).Latest : last?.StartedAt;
+            var recoveryPoint = source.PointInTimeRecovery ? await archive.LatestAsync(source, cancellationToken) : last?.StartedAt;
             health.Add(new SourceHealth(source.Id, source.Name, source.Enabled, source.PointInTimeRecovery, At(last, now), At(verified, now),
                 recoveryPoint, recoveryPoint is { } point ? Math.Round((now - point).TotalSeconds, 1) : null));
         }

@@ -20,7 +20,8 @@ public sealed class PrometheusMetrics
     private readonly Gauge _lastSuccess, _size, _storageUsed, _storageFree, _recoveryPointAge;
     private readonly Counter _jobs, _restores, _verificationFailures;
     private readonly Histogram _duration;
-    private readonly HashSet<Guid> _observed = [];
+    /// <summary>Backups observed within the margin, by completion time; older ones can no longer come back and are forgotten.</summary>
+    private readonly Dictionary<Guid, DateTimeOffset> _observed = [];
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private DateTimeOffset _watermark = DateTimeOffset.MinValue;
 
@@ -105,7 +106,8 @@ public sealed class PrometheusMetrics
             .Where(j => (j.Status == Domain.Backups.JobStatus.Completed || j.Status == Domain.Backups.JobStatus.Expired)
                         && j.StartedAt != null && j.CompletedAt != null && j.CompletedAt > since)
             .Select(j => new { j.Id, j.BackupType, j.StartedAt, j.CompletedAt }).ToListAsync(cancellationToken);
-        foreach (var job in finished.Where(j => _observed.Add(j.Id)))
+        foreach (var stale in _observed.Where(o => o.Value <= since).Select(o => o.Key).ToList()) _observed.Remove(stale);
+        foreach (var job in finished.Where(j => _observed.TryAdd(j.Id, j.CompletedAt!.Value)))
             _duration.WithLabels(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(job.BackupType.ToString()))
                 .Observe((job.CompletedAt!.Value - job.StartedAt!.Value).TotalSeconds);
         if (finished.Count > 0) _watermark = finished.Max(j => j.CompletedAt!.Value);

@@ -137,9 +137,26 @@ public sealed partial class WalArchive(CatalogDbContext db, IBackupStorage stora
         var segmentBytes = segments.FirstOrDefault(s => s.SegmentNumber is not null)?.OriginalBytes ?? 16L << 20;
         var firstSegment = (long)Lsn.SegmentOf(Lsn.Parse(oldest.EndLsn), segmentBytes);
         var (chain, gaps) = await ChainAsync(segments, oldest.Timeline, firstSegment, cancellationToken);
+        return new RecoveryWindow(oldest.ConsistentAt, Latest(source, chain.LastOrDefault()?.ArchivedAt, bases[0].Details!.Wal!.ConsistentAt), gaps);
+    }
+
+    /// <summary>
+    /// The window's end alone, from the catalog only: dashboards, /metrics and the stale-recovery-point rule ask for it
+    /// often, and need not read every archived file as the window does.
+    /// </summary>
+    public async Task<DateTimeOffset?> LatestAsync(Domain.Sources.Source source, CancellationToken cancellationToken)
+    {
+        var newestBase = (await BasesAsync(source.Id, cancellationToken)).FirstOrDefault()?.Details!.Wal!.ConsistentAt;
+        if (newestBase is null) return null;
+        var lastArchived = await db.WalSegments.Where(w => w.SourceId == source.Id).MaxAsync(w => (DateTimeOffset?)w.ArchivedAt, cancellationToken);
+        return Latest(source, lastArchived, newestBase);
+    }
+
+    /// <summary>"Now" while a receiver is streaming, otherwise when WAL last arrived; never before the newest base's consistent point.</summary>
+    private static DateTimeOffset? Latest(Domain.Sources.Source source, DateTimeOffset? lastArchived, DateTimeOffset? newestBase)
+    {
         var streaming = source.PointInTimeRecovery && source.WalReceiverSeenAt > DateTimeOffset.UtcNow.AddSeconds(-15) && source.WalReceiverError is null;
-        DateTimeOffset? latest = streaming ? DateTimeOffset.UtcNow : Max(source.WalReceivedAt, chain.LastOrDefault()?.ArchivedAt);
-        return new RecoveryWindow(oldest.ConsistentAt, Max(latest, bases[0].Details!.Wal!.ConsistentAt), gaps);
+        return Max(streaming ? DateTimeOffset.UtcNow : Max(source.WalReceivedAt, lastArchived), newestBase);
     }
 
     /// <summary>Completed base backups of a source, newest first.</summary>

@@ -30,6 +30,8 @@ public sealed class ApiClient(HttpClient http)
 
     public Task<MetricsSummary?> SummaryAsync(string window, CancellationToken cancellationToken) => GetAsync<MetricsSummary>($"api/v1/metrics/summary?window={window}", cancellationToken);
 
+    public async Task<List<RunningJob>> RunningAsync(CancellationToken cancellationToken) => await GetAsync<List<RunningJob>>("api/v1/metrics/running", cancellationToken) ?? [];
+
     public Task<TimeSeries?> SeriesAsync(string metric, string bucket, CancellationToken cancellationToken) =>
         GetAsync<TimeSeries>($"api/v1/metrics/timeseries?metric={metric}&bucket={bucket}", cancellationToken);
 

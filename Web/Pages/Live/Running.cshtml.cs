@@ -11,5 +11,5 @@ public sealed class RunningModel(ApiClient api) : PageModel
     public List<RunningJob> Jobs { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        Jobs = (await api.SummaryAsync("24h", cancellationToken))?.Running ?? [];
+        Jobs = await api.RunningAsync(cancellationToken);
 }

@@ -31,7 +31,7 @@ public sealed class AccessTests(ApiFixture fixture)
         ("GET", "/api/v1/clients", "admin"), ("POST", "/api/v1/clients", "admin"), ("DELETE", "/api/v1/clients/no-such-client", "admin"),
         ("GET", "/api/v1/keys", "admin"), ("POST", "/api/v1/keys/rotate", "admin"), ("POST", "/api/v1/keys/rewrap", "admin"),
         ("GET", "/api/v1/audit", "admin"), ("GET", "/api/v1/audit/verify", "admin"),
-        ("GET", "/api/v1/metrics/summary", "viewer"), ("GET", "/api/v1/metrics/timeseries?metric=jobs_by_status", "viewer"), ("GET", "/metrics", "viewer"),
+        ("GET", "/api/v1/metrics/summary", "viewer"), ("GET", "/api/v1/metrics/running", "viewer"), ("GET", "/api/v1/metrics/timeseries?metric=jobs_by_status", "viewer"), ("GET", "/metrics", "viewer"),
         ("GET", "/api/v1/alert-rules", "viewer"), ("POST", "/api/v1/alert-rules", "admin"), ("PUT", $"/api/v1/alert-rules/{Id}", "admin"),
         ("DELETE", $"/api/v1/alert-rules/{Id}", "admin"), ("GET", "/api/v1/alert-channels", "admin"), ("POST", "/api/v1/alert-channels", "admin"),
         ("PUT", $"/api/v1/alert-channels/{Id}", "admin"), ("DELETE", $"/api/v1/alert-channels/{Id}", "admin"), ("POST", $"/api/v1/alert-channels/{Id}/test", "admin"),
