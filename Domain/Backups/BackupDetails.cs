@@ -23,6 +23,9 @@ public sealed record BackupDetails
 
     /// <summary>What a reader of the backup should know, such as a base backup taken first for an incremental.</summary>
     public List<string> Notes { get; init; } = [];
+
+    /// <summary>What the backup tool printed with <c>--verbose</c> (the tail, bounded), for the backup's log view.</summary>
+    public string? Log { get; init; }
 }
 
 /// <summary>A stretch of write-ahead log: positions, the segments holding it, and the commits it contains.</summary>

@@ -155,6 +155,7 @@ public sealed class BackupRunner(
                 SchemaFingerprint = ArchiveToc.Fingerprint(tocList),
                 TocList = tocList,
                 Tables = tables,
+                Log = dump.Errors,
                 Schemas = [.. contents.Entries.Where(e => e.Type == "SCHEMA").Select(e => e.Rest.Split(' ')[0])
                     .Concat(tables.Select(t => t.Schema)).Distinct().Order()],
             };

@@ -3,6 +3,7 @@ using BackupPortal.Domain.Common;
 using BackupPortal.Domain.Schedules;
 using BackupPortal.Infrastructure.Catalog;
 using BackupPortal.Infrastructure.Jobs;
+using BackupPortal.Infrastructure.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackupPortal.Infrastructure.Backups;
@@ -11,8 +12,26 @@ public sealed record BackupQuery(Guid? SourceId, BackupType? Type, JobStatus? St
 
 public sealed record PagedList<T>(List<T> Items, int Page, int PageSize, int Total);
 
-public sealed class BackupService(CatalogDbContext db, JobSignal signal)
+public sealed class BackupService(CatalogDbContext db, JobSignal signal, IBackupStorage storage)
 {
+    /// <summary>The manifest stored beside a completed backup's artifact, exactly as written there.</summary>
+    public async Task<string> ManifestAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var job = await GetAsync(id, cancellationToken);
+        if (job.Status != JobStatus.Completed || job.StoragePath is not { } path)
+            throw new ConflictException($"Backup {id} is '{job.Status.ToString().ToLowerInvariant()}'; only completed backups have a manifest.", "id");
+        try
+        {
+            await using var stream = await storage.OpenReadAsync(ArtifactManifest.PathFor(path), cancellationToken);
+            using var reader = new StreamReader(stream);
+            return await reader.ReadToEndAsync(cancellationToken);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new DomainException($"The manifest of backup {id} is missing from storage '{storage.Name}'.", "id", 404);
+        }
+    }
+
     public async Task<BackupJob> QueueAsync(Guid sourceId, BackupType type, Guid? scheduleId, string requestedBy, CancellationToken cancellationToken)
     {
         var source = await db.Sources.FindAsync([sourceId], cancellationToken)

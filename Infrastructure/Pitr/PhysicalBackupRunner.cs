@@ -63,6 +63,7 @@ public sealed partial class PhysicalBackupRunner(
         var details = Details(serverVersion, stored, clock) with
         {
             Tables = tables,
+            Log = basebackup.Errors,
             Schemas = [.. tables.Select(t => t.Schema).Distinct().Order()],
             Wal = new WalRange { StartLsn = start, EndLsn = end, Timeline = timeline, ConsistentAt = DateTimeOffset.UtcNow },
         };

@@ -53,6 +53,9 @@ public sealed class ApiClient(HttpClient http)
 
     public Task<Backup> CancelBackupAsync(Guid id, CancellationToken cancellationToken) => SendAsync<Backup>(HttpMethod.Post, $"api/v1/backups/{id}/cancel", new { }, cancellationToken);
 
+    /// <summary>The manifest beside a completed backup's artifact, as stored.</summary>
+    public Task<JsonNode?> ManifestAsync(Guid backupId, CancellationToken cancellationToken) => GetAsync<JsonNode>($"api/v1/backups/{backupId}/manifest", cancellationToken);
+
     public Task<BackupContents?> ContentsAsync(Guid backupId, CancellationToken cancellationToken) => GetAsync<BackupContents>($"api/v1/backups/{backupId}/contents", cancellationToken);
 
     public Task<RecoveryWindow?> WindowAsync(Guid sourceId, CancellationToken cancellationToken) => GetAsync<RecoveryWindow>($"api/v1/sources/{sourceId}/recovery-window", cancellationToken);
@@ -66,11 +69,18 @@ public sealed class ApiClient(HttpClient http)
 
     public async Task<List<AlertRule>> AlertRulesAsync(CancellationToken cancellationToken) => await GetAsync<List<AlertRule>>("api/v1/alert-rules", cancellationToken) ?? [];
 
-    /// <summary>The Api takes a rule whole: the stored one goes back with only its switch changed.</summary>
-    public async Task<AlertRule> SetRuleEnabledAsync(Guid id, bool enabled, CancellationToken cancellationToken)
+    /// <summary>The Api takes a rule whole: the stored one goes back with only what <paramref name="change"/> sets.</summary>
+    public async Task<AlertRule> ChangeRuleAsync(Guid id, Func<AlertRule, AlertRule> change, CancellationToken cancellationToken)
     {
         var rule = (await AlertRulesAsync(cancellationToken)).SingleOrDefault(r => r.Id == id) ?? throw new ApiProblem(404, $"No alert rule {id}.", []);
-        return await SendAsync<AlertRule>(HttpMethod.Put, $"api/v1/alert-rules/{id}", rule with { Enabled = enabled }, cancellationToken);
+        return await SendAsync<AlertRule>(HttpMethod.Put, $"api/v1/alert-rules/{id}", change(rule), cancellationToken);
+    }
+
+    /// <summary>Like rules, a channel goes back whole; its masked secrets come back as they were sent, which keeps them.</summary>
+    public async Task<AlertChannel> ChangeChannelAsync(Guid id, Func<AlertChannel, AlertChannel> change, CancellationToken cancellationToken)
+    {
+        var channel = (await ChannelsAsync(cancellationToken)).SingleOrDefault(c => c.Id == id) ?? throw new ApiProblem(404, $"No alert channel {id}.", []);
+        return await SendAsync<AlertChannel>(HttpMethod.Put, $"api/v1/alert-channels/{id}", change(channel), cancellationToken);
     }
 
     public async Task<List<AlertChannel>> ChannelsAsync(CancellationToken cancellationToken) => await GetAsync<List<AlertChannel>>("api/v1/alert-channels", cancellationToken) ?? [];
@@ -111,6 +121,9 @@ public sealed class ApiClient(HttpClient http)
 
     public Task<UserInfo> CreateUserAsync(string userName, string password, string role, CancellationToken cancellationToken) =>
         SendAsync<UserInfo>(HttpMethod.Post, "api/v1/users", new { userName, password, role }, cancellationToken);
+
+    public Task<UserInfo> UpdateUserAsync(Guid id, string role, string? password, CancellationToken cancellationToken) =>
+        SendAsync<UserInfo>(HttpMethod.Put, $"api/v1/users/{id}", new { role, password }, cancellationToken);
 
     public Task DeleteUserAsync(Guid id, CancellationToken cancellationToken) => DeleteAsync($"api/v1/users/{id}", cancellationToken);
 

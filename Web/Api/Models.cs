@@ -34,7 +34,7 @@ public sealed record TableCount(string Table, long RowCount);
 public sealed record BackupDetail(Guid Id, Guid SourceId, string DatabaseName, string BackupType, string Status, string Trigger, string RequestedBy,
     string VerificationStatus, long? FileSizeBytes, string? ChecksumSha256, string? StoragePath, string? KeyId, DateTimeOffset? StartedAt,
     DateTimeOffset? CompletedAt, DateTimeOffset CreatedAt, string? ErrorMessage, Progress? Progress, VerificationReport? VerificationReport,
-    List<Metric> Metrics, List<TableCount> Tables, string? ServerVersion, string? ToolVersion, List<string> Notes)
+    List<Metric> Metrics, List<TableCount> Tables, string? ServerVersion, string? ToolVersion, List<string> Notes, string? Log)
 {
     public bool IsActive => Status is "pending" or "running";
 }
@@ -75,7 +75,9 @@ public sealed record KeyInfo(string Id, string Kind, DateTimeOffset? CreatedAt, 
 public sealed record AlertRule(Guid Id, string Name, string Kind, string Severity, bool Enabled, Guid? SourceId, double? Threshold, long? MinFreeBytes,
     long? QuotaBytes, List<Guid> ChannelIds);
 
-public sealed record AlertChannel(Guid Id, string Name, string Type, bool Enabled, string? Url, bool HasSecret, List<string> To, string? SmtpHost, int? SmtpPort);
+/// <summary>A channel as the Api shows it; secrets come back masked, and a masked value sent back keeps the stored one.</summary>
+public sealed record AlertChannel(Guid Id, string Name, string Type, bool Enabled, string? Url, bool HasSecret, bool SlackCompatible, List<string> To,
+    string? From, string? SmtpHost, int? SmtpPort, string? SmtpSecurity, string? SmtpUsername, string? SmtpPassword);
 public sealed record DeliveryAttempt(DateTimeOffset At, bool Succeeded, string Outcome);
 public sealed record Delivery(Guid Id, Guid? AlertId, string Event, string Status, int Attempts, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? SentAt,
     List<DeliveryAttempt> History);

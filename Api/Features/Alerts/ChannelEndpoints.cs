@@ -26,7 +26,7 @@ public sealed class ChannelRequest
     public string? SmtpPassword { get; set; }
 
     public ChannelInput ToInput() => new(Name.Trim(), Enums.ParseOrNull<ChannelType>(Type)!.Value, Enabled, Url, Secret, SlackCompatible, To ?? [], From,
-        SmtpHost, SmtpPort, SmtpSecurity, SmtpUsername, SmtpPassword);
+        SmtpHost, SmtpPort, SmtpSecurity, SmtpUsername, SmtpPassword == Sources.SourceResponse.Mask ? null : SmtpPassword);
 
     public sealed class Validator : Validator<ChannelRequest>
     {

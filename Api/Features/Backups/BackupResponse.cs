@@ -37,5 +37,6 @@ public sealed record TableCountResponse(string Table, long RowCount);
 /// <summary>The job's own fields at the top level, then what the detail view adds.</summary>
 public sealed record BackupDetailResponse(
     [property: JsonIgnore] BackupResponse Job, VerificationReport? VerificationReport, List<MetricResponse> Metrics, List<TableCountResponse> Tables,
-    string? ServerVersion, string? ToolVersion, string? SchemaFingerprint, double? DurationSeconds, WalRange? Wal, List<string> Notes)
+    string? ServerVersion, string? ToolVersion, string? SchemaFingerprint, double? DurationSeconds, WalRange? Wal, List<string> Notes,
+    string? Log)
     : BackupResponse(Job);

@@ -27,6 +27,11 @@ public sealed class PeopleModel(ApiClient api) : ApiPage
     public Task<IActionResult> OnPostUserAsync(string userName, string password, string role, CancellationToken cancellationToken) =>
         ActAsync(() => api.CreateUserAsync(userName, password, role, cancellationToken), () => RedirectToPage(), $"User {userName} can sign in now.");
 
+    /// <summary>A new role, and a new password when one is typed (which also lifts a lockout).</summary>
+    public Task<IActionResult> OnPostUpdateUserAsync(Guid id, string role, string? password, CancellationToken cancellationToken) =>
+        ActAsync(() => api.UpdateUserAsync(id, role, password, cancellationToken), () => RedirectToPage(),
+            string.IsNullOrEmpty(password) ? $"Role set to {role}." : $"Role set to {role} and password changed.");
+
     public Task<IActionResult> OnPostDeleteUserAsync(Guid id, CancellationToken cancellationToken) =>
         ActAsync(() => api.DeleteUserAsync(id, cancellationToken), () => RedirectToPage(), "User removed.");
 

@@ -9,6 +9,8 @@ namespace BackupPortal.Web.Pages.Alerts;
 [Authorize]
 public sealed class IndexModel(ApiClient api) : ApiPage
 {
+    public static readonly string[] Severities = ["info", "warning", "critical"];
+
     [BindProperty(SupportsGet = true)] public string State { get; set; } = "firing";
     public List<Alert> Alerts { get; private set; } = [];
     public List<Source> Sources { get; private set; } = [];
@@ -31,7 +33,7 @@ public sealed class IndexModel(ApiClient api) : ApiPage
         ActAsync(() => api.CreateChannelAsync(new
         {
             name, type, url = type == "webhook" ? url : null, secret = string.IsNullOrEmpty(secret) ? null : secret, slackCompatible,
-            to = type == "email" ? (to ?? "").Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries) : [],
+            to = type == "email" ? Addresses(to) : [],
         }, cancellationToken), () => RedirectToPage(new { State }), $"Channel {name} added.");
 
     public Task<IActionResult> OnPostTestChannelAsync(Guid id, CancellationToken cancellationToken) =>
@@ -40,11 +42,25 @@ public sealed class IndexModel(ApiClient api) : ApiPage
     public Task<IActionResult> OnPostDeleteChannelAsync(Guid id, CancellationToken cancellationToken) =>
         ActAsync(() => api.DeleteChannelAsync(id, cancellationToken), () => RedirectToPage(new { State }), "Channel removed.");
 
+    public Task<IActionResult> OnPostEditChannelAsync(Guid id, string name, bool enabled, string? url, bool slackCompatible, string? to, CancellationToken cancellationToken) =>
+        ActAsync(() => api.ChangeChannelAsync(id, c => c with
+        {
+            Name = name, Enabled = enabled, Url = c.Type == "webhook" ? url : null, SlackCompatible = slackCompatible,
+            To = c.Type == "email" ? Addresses(to) : [],
+        }, cancellationToken), () => RedirectToPage(new { State }), $"Channel {name} saved.");
+
     public Task<IActionResult> OnPostRuleAsync(Guid id, bool enabled, CancellationToken cancellationToken) =>
-        ActAsync(() => api.SetRuleEnabledAsync(id, enabled, cancellationToken), () => RedirectToPage(new { State }));
+        ActAsync(() => api.ChangeRuleAsync(id, r => r with { Enabled = enabled }, cancellationToken), () => RedirectToPage(new { State }));
+
+    /// <summary>An empty threshold clears it, for kinds that have none; the Api says which need one.</summary>
+    public Task<IActionResult> OnPostEditRuleAsync(Guid id, double? threshold, string severity, Guid? sourceId, CancellationToken cancellationToken) =>
+        ActAsync(() => api.ChangeRuleAsync(id, r => r with { Threshold = threshold, Severity = severity, SourceId = sourceId }, cancellationToken),
+            () => RedirectToPage(new { State }), "Rule saved.");
 
     public Task<IActionResult> OnPostAcknowledgeAsync(Guid id, CancellationToken cancellationToken) =>
         ActAsync(() => api.AcknowledgeAsync(id, cancellationToken), () => RedirectToPage(new { State }));
+
+    private static List<string> Addresses(string? to) => [.. (to ?? "").Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries)];
 
     public string SourceName(Guid? id) => id is { } s ? Sources.FirstOrDefault(x => x.Id == s)?.Name ?? s.ToString()[..8] : "—";
 }

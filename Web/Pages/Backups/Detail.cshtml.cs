@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BackupPortal.Web.Api;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -12,11 +13,16 @@ public sealed class DetailModel(ApiClient api) : ApiPage
     public BackupDetail? Backup { get; private set; }
     public string SourceName { get; private set; } = "";
 
+    /// <summary>The stored manifest, indented for reading; only completed backups have one.</summary>
+    public string? Manifest { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
         Backup = await api.BackupAsync(id, cancellationToken);
         if (Backup is null) return NotFound();
         SourceName = (await api.SourcesAsync(cancellationToken)).FirstOrDefault(s => s.Id == Backup.SourceId)?.Name ?? "";
+        if (Backup.Status == "completed")
+            Manifest = (await api.ManifestAsync(id, cancellationToken))?.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         return Page();
     }
 

@@ -21,6 +21,7 @@ public sealed class AccessTests(ApiFixture fixture)
         ("GET", "/api/v1/backups", "viewer"), ("POST", "/api/v1/backups", "operator"), ("GET", $"/api/v1/backups/{Id}", "viewer"),
         ("POST", $"/api/v1/backups/{Id}/verify", "operator"), ("POST", $"/api/v1/backups/{Id}/cancel", "operator"),
         ("POST", $"/api/v1/restores/{Id}/cancel", "admin"), ("GET", $"/api/v1/backups/{Id}/contents", "viewer"),
+        ("GET", $"/api/v1/backups/{Id}/manifest", "viewer"),
         ("GET", "/api/v1/restores", "viewer"), ("POST", "/api/v1/restores", "admin"), ("GET", $"/api/v1/restores/{Id}", "viewer"),
         ("GET", "/api/v1/schedules", "viewer"), ("POST", "/api/v1/schedules", "operator"), ("GET", "/api/v1/schedules/preview", "viewer"),
         ("GET", $"/api/v1/schedules/{Id}", "viewer"), ("PUT", $"/api/v1/schedules/{Id}", "operator"), ("DELETE", $"/api/v1/schedules/{Id}", "operator"),

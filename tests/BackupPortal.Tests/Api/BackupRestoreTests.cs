@@ -52,6 +52,13 @@ public sealed class BackupRestoreTests(ApiFixture fixture)
         var tables = backup["tables"]!.AsArray().ToDictionary(t => t!["table"]!.GetValue<string>(), t => t!["rowCount"]!.GetValue<long>());
         Assert.Equal(3001, tables["public.everything"]);
         Assert.Equal(5000, tables["public.children"]);
+        Assert.Contains("dumping contents of table \"public.everything\"", backup["log"]!.GetValue<string>());
+
+        // The manifest beside the artifact describes it without the catalog.
+        var manifest = await _api.GetAsync($"/api/v1/backups/{backup["id"]}/manifest");
+        Assert.Equal(backup["checksumSha256"]!.ToString(), manifest["checksumSha256"]!.ToString());
+        Assert.Equal(backup["storagePath"]!.ToString(), manifest["artifactPath"]!.ToString());
+        Assert.Equal(3001, manifest["details"]!["tables"]!.AsArray().Single(t => t!["name"]!.ToString() == "everything")!["rowCount"]!.GetValue<long>());
 
         var restore = await _api.RestoreAsync(new { backupId = backup["id"]!.ToString(), restoreType = "full", targetDatabase = "roundtrip_copy", reason = "round-trip test" });
         Assert.True(restore["status"]!.GetValue<string>() == "completed", restore.ToJsonString());

@@ -55,6 +55,9 @@ public sealed class PortalTests(ApiFixture fixture) : IAsyncLifetime
         Assert.True(await page.Locator("#state [data-status='verified']").CountAsync() == 1, state);
         Assert.True(await page.Locator("#state table").CountAsync() >= 1, "the verification report is shown");
         Assert.Equal(1, await page.Locator("#state button", new() { HasText = "Verify again" }).CountAsync());
+        Assert.Contains("dumping contents of table", await page.Locator("#log pre").TextContentAsync());
+        await page.ReloadAsync();
+        Assert.Contains("\"checksumSha256\"", await page.Locator("#manifest pre").TextContentAsync());
         await ShootAsync(page, "backup-detail");
 
         await page.GotoAsync(_stack.WebUrl + "/");
@@ -135,19 +138,49 @@ public sealed class PortalTests(ApiFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task A_point_in_time_outside_the_window_is_refused_beside_the_field()
     {
-        var (sourceId, backupId) = await BackupDefaultSourceAsync();
+        await using var cluster = await PostgresCluster.StartAsync();
+        var sourceId = await PitrSourceWithWindowAsync(cluster);
         var page = await SignInAsync("admin", ApiFixture.AdminPassword, 390);
         await page.GotoAsync($"{_stack.WebUrl}/restore?sourceId={sourceId}");
-        await page.CheckAsync($"input[name=BackupId][value='{backupId}']");
         await page.ClickAsync("#next");
         await page.CheckAsync("input[name=RestoreType][value=point_in_time]");
+        Assert.Equal(1, await page.Locator("figure.timeline svg[aria-label='Recoverable window']").CountAsync());
         await page.FillAsync("#TargetTime", "2001-01-01T00:00");
         await page.ClickAsync("#next");
         var error = page.Locator("#error-targetTime");
         await error.WaitForAsync();
-        Assert.Contains("window", await error.InnerTextAsync());
+        Assert.Contains("outside the recoverable window", await error.InnerTextAsync());
         Assert.Equal(1, await page.Locator("#TargetTime").CountAsync());
         await ShootAsync(page, "restore-2-window-error");
+
+        await page.GotoAsync(_stack.WebUrl + "/sources");
+        Assert.Equal(1, await page.Locator($"[data-source='timeline-{cluster.Port}'] figure.timeline svg").CountAsync());
+        await ShootAsync(page, "sources-pitr");
+        using var http = await AdminClientAsync();
+        await http.PostAsJsonAsync($"{_stack.ApiUrl}/api/v1/sources/{sourceId}/pitr/disable", new { });
+    }
+
+    /// <summary>A source on its own cluster with point-in-time recovery on, once its first base backup opened the window.</summary>
+    private async Task<string> PitrSourceWithWindowAsync(PostgresCluster cluster)
+    {
+        await cluster.CreateDatabaseAsync("timeline");
+        await cluster.ExecuteAsync("timeline", "create table events (id int primary key); insert into events values (1);");
+        using var http = await AdminClientAsync();
+        var created = await http.PostAsJsonAsync(_stack.ApiUrl + "/api/v1/sources", new
+        {
+            name = $"timeline-{cluster.Port}", host = "127.0.0.1", port = cluster.Port, database = "timeline", username = "postgres", password = "unused", sslMode = "disable",
+        });
+        var sourceId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var enabled = await http.PostAsJsonAsync($"{_stack.ApiUrl}/api/v1/sources/{sourceId}/pitr/enable", new { });
+        Assert.True(enabled.IsSuccessStatusCode, await enabled.Content.ReadAsStringAsync());
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            var window = await http.GetFromJsonAsync<JsonElement>($"{_stack.ApiUrl}/api/v1/sources/{sourceId}/recovery-window");
+            if (window.GetProperty("earliest").ValueKind == JsonValueKind.String) return sourceId;
+            Assert.True(DateTime.UtcNow < deadline, $"no recoverable window after 2 minutes: {window}");
+            await Task.Delay(500);
+        }
     }
 
     [Fact]
@@ -180,12 +213,25 @@ public sealed class PortalTests(ApiFixture fixture) : IAsyncLifetime
         Assert.Equal(1, await page.Locator("tr[data-rule='Job running for over 6 hours'] [data-status='paused']").CountAsync());
         await page.Locator("tr[data-rule='Job running for over 6 hours'] button", new() { HasText = "Enable" }).ClickAsync();
         Assert.Equal(1, await page.Locator("tr[data-rule='Job running for over 6 hours'] [data-status='active']").CountAsync());
+        await page.FillAsync("tr[data-rule='Job running for over 6 hours'] input[name=threshold]", "480");
+        await page.SelectOptionAsync("tr[data-rule='Job running for over 6 hours'] select[name=severity]", "critical");
+        await page.Locator("tr[data-rule='Job running for over 6 hours'] button", new() { HasText = "Save" }).ClickAsync();
+        Assert.Equal("Rule saved.", await page.Locator("p[role=status]").InnerTextAsync());
+        Assert.Equal("480", await page.InputValueAsync("tr[data-rule='Job running for over 6 hours'] input[name=threshold]"));
+        Assert.Equal("critical", await page.InputValueAsync("tr[data-rule='Job running for over 6 hours'] select[name=severity]"));
         var channel = "portal-hook-" + Guid.NewGuid().ToString("N")[..6];
         await page.FillAsync("#channelName", channel);
         await page.FillAsync("#channelUrl", "http://127.0.0.1:9/nowhere");
         await page.ClickAsync("#add-channel");
         await page.Locator($"tr[data-channel='{channel}'] button", new() { HasText = "Send a test" }).ClickAsync();
         Assert.Contains("Test message queued", await page.Locator("p[role=status]").InnerTextAsync());
+        var channelRow = page.Locator($"tr[data-channel='{channel}']");
+        await channelRow.Locator("summary", new() { HasText = "Edit" }).ClickAsync();
+        await channelRow.Locator("input[name=url]").FillAsync("http://127.0.0.1:9/elsewhere");
+        await channelRow.Locator("input[name=enabled]").UncheckAsync();
+        await channelRow.Locator("button", new() { HasText = "Save" }).ClickAsync();
+        Assert.Contains("(paused)", await page.Locator($"tr[data-channel='{channel}'] td").First.InnerTextAsync());
+        Assert.Equal("http://127.0.0.1:9/elsewhere", await page.InputValueAsync($"tr[data-channel='{channel}'] input[name=url]"));
         await page.Locator($"tr[data-channel='{channel}'] button", new() { HasText = "Remove" }).ClickAsync();
         Assert.Equal(0, await page.Locator($"tr[data-channel='{channel}']").CountAsync());
         await page.GotoAsync(_stack.WebUrl + "/audit");
@@ -258,6 +304,13 @@ public sealed class PortalTests(ApiFixture fixture) : IAsyncLifetime
         await page.FillAsync("#newPassword", "Olga-Pa55word!");
         await page.ClickAsync("#add-user");
         Assert.Equal(1, await page.Locator($"tr[data-user='olga{suffix}']").CountAsync());
+        await page.SelectOptionAsync($"tr[data-user='olga{suffix}'] select[name=role]", "operator");
+        await page.FillAsync($"tr[data-user='olga{suffix}'] input[name=password]", "Olga-New-Pa55word!");
+        await page.Locator($"tr[data-user='olga{suffix}'] button", new() { HasText = "Save" }).ClickAsync();
+        Assert.Contains("password changed", await page.Locator("p[role=status]").InnerTextAsync());
+        Assert.Equal("operator", await page.InputValueAsync($"tr[data-user='olga{suffix}'] select[name=role]"));
+        var olga = await SignInAsync("olga" + suffix, "Olga-New-Pa55word!", 390);
+        Assert.Contains("with the role operator", await olga.Locator("#whoami").InnerTextAsync());
 
         await page.FillAsync("#newClientId", "nightly-" + suffix);
         await page.ClickAsync("#add-client");
