@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests need (PostgreSQL 15 server binaries, Node.js and supabase-js, Chromium, Python's Prometheus
-# parser, the dotnet tools), builds,
+# Installs what the tests need (PostgreSQL 15 server binaries, Node.js with supabase-js and the s3rver S3 server,
+# Chromium, Python's Prometheus parser, the dotnet tools), builds,
 # and runs every test.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -26,6 +26,7 @@ command -v node >/dev/null && command -v npm >/dev/null || {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-prometheus-client >/dev/null
 }
 (cd tests/supabase-js && npm ci --no-audit --no-fund --loglevel=error)
+(cd tests/s3 && npm ci --no-audit --no-fund --loglevel=error)
 dotnet tool restore >/dev/null
 dotnet build BackupPortal.sln -c Release -nologo -v q
 log=$(mktemp)

@@ -47,6 +47,7 @@ public static class DependencyInjection
             .Validate(o => MasterKeyRing.IsValidKey(o.Key), "Set BACKUP_ENCRYPTION_KEY to the base64 of 32 random bytes (openssl rand -base64 32).")
             .ValidateOnStart();
         services.AddOptions<StorageOptions>()
+            .BindConfiguration("Storage")
             .Configure(o => o.Path = config["BACKUP_STORAGE_PATH"])
             .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "Set BACKUP_STORAGE_PATH to the directory backups are stored in.")
             .ValidateOnStart();
@@ -76,7 +77,10 @@ public static class DependencyInjection
         services.AddSingleton<MasterKeyRing>();
         services.AddSingleton<SecretProtector>();
         services.AddSingleton<PgToolbox>();
-        services.AddSingleton<IBackupStorage, LocalBackupStorage>();
+        services.AddSingleton<StorageDrivers>();
+        services.AddScoped<StorageLocations>();
+        services.AddScoped<StorageUsage>();
+        services.AddScoped<StorageService>();
         services.AddSingleton<JobSignal>();
         services.AddScoped<SourceConnector>();
         services.AddScoped<SourceService>();
@@ -128,6 +132,7 @@ public static class DependencyInjection
 
         // Order matters: the catalog exists before anything reads it.
         services.AddHostedService<CatalogInitializer>();
+        services.AddHostedService<DefaultLocationRegistrar>();
         services.AddHostedService<KeyRingLoader>();
         services.AddHostedService<IdentityBootstrap>();
         services.AddHostedService<DefaultSourceRegistrar>();

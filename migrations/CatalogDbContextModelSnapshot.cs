@@ -425,6 +425,10 @@ namespace BackupPortal.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_at");
 
+                    b.Property<string>("CopyStatus")
+                        .HasColumnType("text")
+                        .HasColumnName("copy_status");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -692,6 +696,10 @@ namespace BackupPortal.Migrations.Migrations
                     b.Property<DateTimeOffset?>("LastCommitAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_commit_at");
+
+                    b.PrimitiveCollection<List<Guid>>("LocationIds")
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("location_ids");
 
                     b.Property<long>("OriginalBytes")
                         .HasColumnType("bigint")
@@ -974,6 +982,10 @@ namespace BackupPortal.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("source_id");
 
+                    b.PrimitiveCollection<List<Guid>>("StorageLocationIds")
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("storage_location_ids");
+
                     b.Property<string>("TimeZone")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1044,6 +1056,13 @@ namespace BackupPortal.Migrations.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("ssl_mode");
 
+                    b.PrimitiveCollection<List<Guid>>("StorageLocationIds")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("storage_location_ids")
+                        .HasDefaultValueSql("'{}'::uuid[]");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -1074,6 +1093,150 @@ namespace BackupPortal.Migrations.Migrations
                         .HasDatabaseName("ix_sources_name");
 
                     b.ToTable("sources", (string)null);
+                });
+
+            modelBuilder.Entity("BackupPortal.Domain.Storage.BackupCopy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<Guid>("BackupJobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("backup_job_id");
+
+                    b.Property<string>("ChecksumSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("checksum_sha256");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<Guid>("LocationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("location_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<long?>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("StoredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stored_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_backup_copies");
+
+                    b.HasIndex("BackupJobId", "LocationId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_backup_copies_backup_job_id_location_id");
+
+                    b.HasIndex("LocationId", "Status")
+                        .HasDatabaseName("ix_backup_copies_location_id_status");
+
+                    b.ToTable("backup_copies", (string)null);
+                });
+
+            modelBuilder.Entity("BackupPortal.Domain.Storage.StorageLocation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AccessKeyId")
+                        .HasColumnType("text")
+                        .HasColumnName("access_key_id");
+
+                    b.Property<string>("Bucket")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("bucket");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Endpoint")
+                        .HasColumnType("text")
+                        .HasColumnName("endpoint");
+
+                    b.Property<bool>("ForcePathStyle")
+                        .HasColumnType("boolean")
+                        .HasColumnName("force_path_style");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_default");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Path")
+                        .HasColumnType("text")
+                        .HasColumnName("path");
+
+                    b.Property<string>("Prefix")
+                        .HasColumnType("text")
+                        .HasColumnName("prefix");
+
+                    b.Property<string>("Region")
+                        .HasColumnType("text")
+                        .HasColumnName("region");
+
+                    b.Property<string>("SecretAccessKeyEncrypted")
+                        .HasColumnType("text")
+                        .HasColumnName("secret_access_key_encrypted");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("type");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_storage_locations");
+
+                    b.HasIndex("IsDefault")
+                        .IsUnique()
+                        .HasDatabaseName("ix_storage_locations_is_default")
+                        .HasFilter("is_default");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_storage_locations_name");
+
+                    b.ToTable("storage_locations", (string)null);
                 });
 
             modelBuilder.Entity("BackupPortal.Infrastructure.Crypto.MasterKeyRecord", b =>
@@ -1717,6 +1880,23 @@ namespace BackupPortal.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_backup_schedules_sources_source_id");
+                });
+
+            modelBuilder.Entity("BackupPortal.Domain.Storage.BackupCopy", b =>
+                {
+                    b.HasOne("BackupPortal.Domain.Backups.BackupJob", null)
+                        .WithMany()
+                        .HasForeignKey("BackupJobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_backup_copies_backup_jobs_backup_job_id");
+
+                    b.HasOne("BackupPortal.Domain.Storage.StorageLocation", null)
+                        .WithMany()
+                        .HasForeignKey("LocationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_backup_copies_storage_locations_location_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>

@@ -897,3 +897,116 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125221305_StorageLocations') THEN
+    ALTER TABLE wal_segments ADD location_ids uuid[];
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125221305_StorageLocations') THEN
+    ALTER TABLE sources ADD storage_location_ids uuid[] NOT NULL DEFAULT ('{}'::uuid[]);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125221305_StorageLocations') THEN
+    ALTER TABLE backup_schedules ADD storage_location_ids uuid[];
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125221305_StorageLocations') THEN
+    ALTER TABLE backup_jobs ADD copy_status text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125221305_StorageLocations') THEN
+    CREATE TABLE storage_locations (
+        id uuid NOT NULL,
+        name character varying(100) NOT NULL,
+        type text NOT NULL,
+        path text,
+        endpoint text,
+        region text,
+        bucket character varying(63),
+        prefix text,
+        force_path_style boolean NOT NULL,
+        access_key_id text,
+        secret_access_key_encrypted text,
+        is_default boolean NOT NULL,
+        created_at timestamp with time zone NOT NULL,
+        updated_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_storage_locations PRIMARY KEY (id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125221305_StorageLocations') THEN
+    CREATE TABLE backup_copies (
+        id uuid NOT NULL,
+        backup_job_id uuid NOT NULL,
+        location_id uuid NOT NULL,
+        position integer NOT NULL,
+        status text NOT NULL,
+        size_bytes bigint,
+        checksum_sha256 character varying(64),
+        attempts integer NOT NULL,
+        error text,
+        created_at timestamp with time zone NOT NULL,
+        stored_at timestamp with time zone,
+        deleted_at timestamp with time zone,
+        CONSTRAINT pk_backup_copies PRIMARY KEY (id),
+        CONSTRAINT fk_backup_copies_backup_jobs_backup_job_id FOREIGN KEY (backup_job_id) REFERENCES backup_jobs (id) ON DELETE CASCADE,
+        CONSTRAINT fk_backup_copies_storage_locations_location_id FOREIGN KEY (location_id) REFERENCES storage_locations (id) ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125221305_StorageLocations') THEN
+    CREATE UNIQUE INDEX ix_backup_copies_backup_job_id_location_id ON backup_copies (backup_job_id, location_id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125221305_StorageLocations') THEN
+    CREATE INDEX ix_backup_copies_location_id_status ON backup_copies (location_id, status);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125221305_StorageLocations') THEN
+    CREATE UNIQUE INDEX ix_storage_locations_is_default ON storage_locations (is_default) WHERE is_default;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125221305_StorageLocations') THEN
+    CREATE UNIQUE INDEX ix_storage_locations_name ON storage_locations (name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125221305_StorageLocations') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261125221305_StorageLocations', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -28,8 +28,8 @@ public sealed class CatalogHealthCheck(CatalogDbContext db) : IHealthCheck
         await db.Database.CanConnectAsync(cancellationToken) ? HealthCheckResult.Healthy("Catalog reachable.") : HealthCheckResult.Unhealthy("Catalog unreachable.");
 }
 
-public sealed class StorageHealthCheck(IBackupStorage storage) : IHealthCheck
+public sealed class StorageHealthCheck(StorageDrivers drivers) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        await storage.IsWritableAsync(cancellationToken) ? HealthCheckResult.Healthy("Storage writable.") : HealthCheckResult.Unhealthy("Storage is not writable.");
+        await drivers.Default.IsWritableAsync(cancellationToken) ? HealthCheckResult.Healthy("Storage writable.") : HealthCheckResult.Unhealthy("Storage is not writable.");
 }

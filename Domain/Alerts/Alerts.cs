@@ -22,6 +22,8 @@ public enum AlertKind
     WalGap,
     /// <summary>A source's replication slot holds back more WAL than <see cref="AlertRule.QuotaBytes"/> on the source's disk.</summary>
     SlotRetention,
+    /// <summary>A completed backup is missing a copy its storage policy asked for (the upload and its retries failed).</summary>
+    CopyDegraded,
 }
 
 public enum AlertSeverity { Info, Warning, Critical }

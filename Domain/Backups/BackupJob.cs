@@ -77,6 +77,9 @@ public sealed class BackupJob
         VerificationStatus = VerificationStatus.Pending;
     }
 
+    /// <summary>Whether every location of the policy holds a checked copy; degraded raises an alert.</summary>
+    public Storage.JobCopyStatus? CopyStatus { get; set; }
+
     public DateTimeOffset? ExpiredAt { get; set; }
 
     /// <summary>Retention removed the artifact; the row stays for the audit trail.</summary>

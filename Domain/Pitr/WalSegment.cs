@@ -24,6 +24,9 @@ public sealed class WalSegment
     public string KeyId { get; set; } = "";
     public DateTimeOffset ArchivedAt { get; set; } = DateTimeOffset.UtcNow;
 
+    /// <summary>The storage locations holding the segment, in the order reads try them; null for the default location only.</summary>
+    public List<Guid>? LocationIds { get; set; }
+
     /// <summary>Commit timestamps of the first and last transaction the segment holds, as <c>pg_waldump</c> reads them.</summary>
     public DateTimeOffset? FirstCommitAt { get; set; }
     public DateTimeOffset? LastCommitAt { get; set; }

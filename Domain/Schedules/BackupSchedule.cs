@@ -28,6 +28,9 @@ public sealed class BackupSchedule
 
     /// <summary>The wait before the first retry; each further retry waits twice as long.</summary>
     public int RetryBackoffSeconds { get; set; } = 60;
+    /// <summary>Overrides the source's storage policy for this schedule's backups; null keeps the source's.</summary>
+    public List<Guid>? StorageLocationIds { get; set; }
+
     public DateTimeOffset? NextRunAt { get; set; }
     public DateTimeOffset? LastRunAt { get; set; }
     public string? LastStatus { get; set; }

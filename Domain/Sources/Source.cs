@@ -33,5 +33,8 @@ public sealed class Source
     public string SlotName => $"backupportal_{Id:N}";
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
 
+    /// <summary>The storage policy: where backups go, in the order reads try them. Empty means the default location.</summary>
+    public List<Guid> StorageLocationIds { get; set; } = [];
+
     public static readonly string[] SslModes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"];
 }

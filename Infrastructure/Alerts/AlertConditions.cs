@@ -12,7 +12,7 @@ public sealed record Finding(string Key, string Message, Guid? SourceId = null, 
 
 /// <summary>What each kind of rule sees in the catalog, the storage and the WAL archive right now.</summary>
 public sealed class AlertConditions(
-    CatalogDbContext db, NpgsqlDataSource catalog, IBackupStorage storage, WalArchive archive, Sources.SourceConnector connector)
+    CatalogDbContext db, NpgsqlDataSource catalog, StorageUsage usage, WalArchive archive, Sources.SourceConnector connector)
 {
     /// <summary>Events older than this are not raised, so a new rule does not replay history.</summary>
     private static readonly TimeSpan EventHorizon = TimeSpan.FromHours(24);
@@ -73,28 +73,36 @@ public sealed class AlertConditions(
         AlertKind.RecoveryPointStale => await RecoveryPointsAsync(rule, now, cancellationToken),
         AlertKind.WalGap => await GapsAsync(rule, cancellationToken),
         AlertKind.SlotRetention => await SlotsAsync(rule, cancellationToken),
-        AlertKind.StorageLow => Storage(rule, await UsedBytesAsync(cancellationToken)),
+        AlertKind.StorageLow => Storage(rule, await usage.LocationsAsync(cancellationToken)),
+        AlertKind.CopyDegraded => await QueryAsync(rule, """
+            select j.id::text, s.name || ': ' || j.backup_type || ' backup ' || j.id || ' has no copy in '
+                   || string_agg(l.name || ' (' || coalesce(c.error, 'failed') || ')', ', ' order by c.position), j.source_id, j.id
+            from backup_jobs j join sources s on s.id = j.source_id
+                 join backup_copies c on c.backup_job_id = j.id and c.status = 'failed' join storage_locations l on l.id = c.location_id
+            where j.status = 'completed' and j.copy_status = 'degraded' and (@source::uuid is null or j.source_id = @source)
+            group by j.id, s.name, j.backup_type, j.source_id
+            """, 0, now, cancellationToken),
         _ => [],
     };
 
     private static List<Finding> Events(List<Finding> findings) => [.. findings.Select(f => f with { IsEvent = true })];
 
-    private List<Finding> Storage(AlertRule rule, long used)
+    /// <summary>Each location on its own: free space where the location reports it (a directory), the quota against what the catalog says it holds.</summary>
+    private static List<Finding> Storage(AlertRule rule, List<LocationState> locations)
     {
         var findings = new List<Finding>();
-        var space = storage.Space();
-        if (space is not null && rule.MinFreeBytes is { } minimum && space.FreeBytes < minimum)
-            findings.Add(new($"{storage.Name}:free-bytes", $"Storage '{storage.Name}' has {space.FreeBytes:N0} bytes free, below the {minimum:N0} set."));
-        if (space is not null && rule.Threshold is { } percent && space.FreePercent < percent)
-            findings.Add(new($"{storage.Name}:free-percent", $"Storage '{storage.Name}' is {space.FreePercent}% free, below the {percent}% set."));
-        if (rule.QuotaBytes is { } quota && used > quota)
-            findings.Add(new($"{storage.Name}:quota", $"Backups in storage '{storage.Name}' take {used:N0} bytes, over the quota of {quota:N0}."));
+        foreach (var (location, _, used, space) in locations)
+        {
+            var name = location.Name;
+            if (space is not null && rule.MinFreeBytes is { } minimum && space.FreeBytes < minimum)
+                findings.Add(new($"{name}:free-bytes", $"Storage '{name}' has {space.FreeBytes:N0} bytes free, below the {minimum:N0} set."));
+            if (space is not null && rule.Threshold is { } percent && space.FreePercent < percent)
+                findings.Add(new($"{name}:free-percent", $"Storage '{name}' is {space.FreePercent}% free, below the {percent}% set."));
+            if (rule.QuotaBytes is { } quota && used > quota)
+                findings.Add(new($"{name}:quota", $"Backups in storage '{name}' take {used:N0} bytes, over the quota of {quota:N0}."));
+        }
         return findings;
     }
-
-    private async Task<long> UsedBytesAsync(CancellationToken cancellationToken) =>
-        await db.BackupJobs.Where(j => j.Status == Domain.Backups.JobStatus.Completed).SumAsync(j => j.FileSizeBytes ?? 0, cancellationToken)
-        + await db.WalSegments.SumAsync(w => w.FileSizeBytes, cancellationToken);
 
     private async Task<List<Finding>> RecoveryPointsAsync(AlertRule rule, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -30,12 +30,15 @@ public sealed class AlertService(CatalogDbContext db, SecretProtector secrets)
         ("Worker lost", AlertKind.WorkerLost, AlertSeverity.Warning, null, null),
         ("Gap in the WAL archive", AlertKind.WalGap, AlertSeverity.Critical, null, null),
         ("Replication slot holding back over 8 GiB", AlertKind.SlotRetention, AlertSeverity.Warning, null, 8L << 30),
+        ("Backup copy missing from a location", AlertKind.CopyDegraded, AlertSeverity.Warning, null, null),
     ];
 
+    /// <summary>Adds each default rule whose kind has no rule yet, so an upgraded catalog gains the new kinds too.</summary>
     public async Task SeedDefaultsAsync(CancellationToken cancellationToken)
     {
-        if (await db.AlertRules.AnyAsync(cancellationToken)) return;
-        db.AlertRules.AddRange(Defaults.Select(d => new AlertRule { Name = d.Name, Kind = d.Kind, Severity = d.Severity, Threshold = d.Threshold, QuotaBytes = d.QuotaBytes }));
+        var present = await db.AlertRules.Select(r => r.Kind).Distinct().ToListAsync(cancellationToken);
+        db.AlertRules.AddRange(Defaults.Where(d => !present.Contains(d.Kind))
+            .Select(d => new AlertRule { Name = d.Name, Kind = d.Kind, Severity = d.Severity, Threshold = d.Threshold, QuotaBytes = d.QuotaBytes }));
         await db.SaveChangesAsync(cancellationToken);
     }
 

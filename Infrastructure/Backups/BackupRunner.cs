@@ -2,6 +2,7 @@ using System.Data;
 using System.Diagnostics;
 using BackupPortal.Domain.Backups;
 using BackupPortal.Domain.Sources;
+using BackupPortal.Domain.Storage;
 using BackupPortal.Infrastructure.Catalog;
 using BackupPortal.Infrastructure.Crypto;
 using BackupPortal.Infrastructure.Jobs;
@@ -21,7 +22,7 @@ namespace BackupPortal.Infrastructure.Backups;
 /// AES-256-GCM into storage under a temporary name, renamed only once pg_dump succeeded and the file reads back whole.
 /// </summary>
 public sealed class BackupRunner(
-    CatalogDbContext db, SourceConnector connector, PgToolbox tools, IBackupStorage storage, MasterKeyRing keys,
+    CatalogDbContext db, SourceConnector connector, PgToolbox tools, StorageLocations locations, MasterKeyRing keys,
     PhysicalBackupRunner physical, ILogger<BackupRunner> logger)
 {
     /// <summary>Runs a claimed job; its control carries cancellation and receives progress. False when a failure would fail again the same way.</summary>
@@ -39,32 +40,29 @@ public sealed class BackupRunner(
         // The path is known before the first byte, so a reaper can remove the upload of a worker that dies.
         job.StoragePath = ArtifactPath(job);
         await db.SaveChangesAsync(cancellationToken);
-        logger.LogInformation("Backup {JobId} ({Type}) of {Source}/{Database} started", job.Id, job.BackupType, source.Name, job.DatabaseName);
+        var storage = await locations.ForWriteAsync(job.SourceId, job.ScheduleId, cancellationToken);
+        logger.LogInformation("Backup {JobId} ({Type}) of {Source}/{Database} started, to {Storage}", job.Id, job.BackupType, source.Name, job.DatabaseName, storage.Name);
         try
         {
-            switch (job.BackupType)
+            var stored = job.BackupType switch
             {
-                case BackupType.Base:
-                    var (stored, details) = await physical.BaseAsync(job, source, control, cancellationToken);
-                    job.Complete(job.StoragePath!, stored.Bytes, stored.Sha256, stored.KeyId, details);
-                    RecordMetrics(job, details, null);
-                    break;
-                case BackupType.Incremental:
-                    await IncrementalAsync(job, source, control, cancellationToken);
-                    break;
-                default:
-                    await DumpAsync(job, source, control, cancellationToken);
-                    break;
-            }
-            await ArtifactManifest.For(job, source).WriteAsync(storage, cancellationToken);
-            logger.LogInformation("Backup {JobId} completed: {Bytes} bytes", job.Id, job.FileSizeBytes);
+                BackupType.Base => await BaseAsync(job, source, storage, control, cancellationToken),
+                BackupType.Incremental => await IncrementalAsync(job, source, storage, control, cancellationToken),
+                _ => await DumpAsync(job, source, storage, control, cancellationToken),
+            };
+            await locations.RecordAsync(job, stored.Copies, stored.Bytes, stored.Sha256, cancellationToken);
+            await ArtifactManifest.For(job, source).WriteAsync(storage.Holding(stored.Copies), cancellationToken);
+            if (job.CopyStatus == JobCopyStatus.Degraded)
+                logger.LogWarning("Backup {JobId} completed with a degraded copy: {Failures}", job.Id,
+                    string.Join("; ", stored.Copies.Where(c => !c.Stored).Select(c => $"{c.Replica.Location.Name}: {c.Error}")));
+            logger.LogInformation("Backup {JobId} completed: {Bytes} bytes in {Copies} location(s)", job.Id, job.FileSizeBytes, stored.StoredIn.Count);
         }
         catch (Exception e) when (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
         {
             if (control?.StopReason is { } reason && control.CancelledByUser) job.Cancel(reason);
             else job.Fail(e is OperationCanceledException ? control?.StopReason ?? "The backup was interrupted because the Api stopped." : e.Message);
             retryable = e is not NotSupportedException;
-            await DiscardArtifactAsync(job);
+            await DiscardArtifactAsync(job, storage);
             logger.LogWarning("Backup {JobId} {Status}: {Error}", job.Id, job.Status, job.ErrorMessage);
         }
         await db.SaveChangesAsync(CancellationToken.None);
@@ -75,7 +73,15 @@ public sealed class BackupRunner(
     /// Closes the current WAL segment and records the archive since the previous physical backup as a recovery point.
     /// With no base backup to build on, one is taken first, as its own job, and the incremental says so.
     /// </summary>
-    private async Task IncrementalAsync(BackupJob job, Source source, JobControl? control, CancellationToken cancellationToken)
+    private async Task<StoredArtifact> BaseAsync(BackupJob job, Source source, ReplicatedStorage storage, JobControl? control, CancellationToken cancellationToken)
+    {
+        var (stored, details) = await physical.BaseAsync(job, source, storage, control, cancellationToken);
+        job.Complete(job.StoragePath!, stored.Bytes, stored.Sha256, stored.KeyId, details);
+        RecordMetrics(job, details, null);
+        return stored;
+    }
+
+    private async Task<StoredArtifact> IncrementalAsync(BackupJob job, Source source, ReplicatedStorage storage, JobControl? control, CancellationToken cancellationToken)
     {
         if (!source.PointInTimeRecovery)
             throw new NotSupportedException($"Incremental backups of '{source.Name}' need point-in-time recovery: enable it with POST /api/v1/sources/{source.Id}/pitr/enable.");
@@ -101,12 +107,13 @@ public sealed class BackupRunner(
             notes.Add($"No base backup of this source existed, so base backup {baseJob.Id} was taken first; this incremental builds on it.");
             previous = baseJob;
         }
-        var (stored, details) = await physical.IncrementalAsync(job, source, previous, notes, cancellationToken);
+        var (stored, details) = await physical.IncrementalAsync(job, source, storage, previous, notes, cancellationToken);
         job.Complete(job.StoragePath!, stored.Bytes + details.Wal!.WalBytes, stored.Sha256, stored.KeyId, details);
         RecordMetrics(job, details, null);
+        return stored;
     }
 
-    private async Task DumpAsync(BackupJob job, Source source, JobControl? control, CancellationToken cancellationToken)
+    private async Task<StoredArtifact> DumpAsync(BackupJob job, Source source, ReplicatedStorage storage, JobControl? control, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var endpoint = connector.For(source, job.DatabaseName);
@@ -161,6 +168,7 @@ public sealed class BackupRunner(
             };
             job.Complete(job.StoragePath!, stored.Bytes, stored.Sha256, stored.KeyId, details);
             RecordMetrics(job, details, databaseSize);
+            return stored;
         }
         finally
         {
@@ -170,8 +178,10 @@ public sealed class BackupRunner(
     }
 
     /// <summary>A job that did not complete keeps no artifact: an upload is gone with its stream, a committed file is removed here.</summary>
-    private async Task DiscardArtifactAsync(BackupJob job)
+    private async Task DiscardArtifactAsync(BackupJob job, ReplicatedStorage storage)
     {
+        foreach (var copy in db.BackupCopies.Local.Where(c => c.BackupJobId == job.Id).ToList()) db.Entry(copy).State = Microsoft.EntityFrameworkCore.EntityState.Detached;
+        job.CopyStatus = null;
         if (job.StoragePath is not { } path) return;
         try
         {

@@ -12,14 +12,24 @@ public sealed record BackupQuery(Guid? SourceId, BackupType? Type, JobStatus? St
 
 public sealed record PagedList<T>(List<T> Items, int Page, int PageSize, int Total);
 
-public sealed class BackupService(CatalogDbContext db, JobSignal signal, IBackupStorage storage)
+/// <summary>One copy of a backup as the API shows it.</summary>
+public sealed record CopyInfo(Guid LocationId, string Location, Domain.Storage.CopyState Status, long? SizeBytes, string? ChecksumSha256, int Attempts, string? Error, DateTimeOffset? StoredAt);
+
+public sealed class BackupService(CatalogDbContext db, JobSignal signal, StorageLocations locations)
 {
+    /// <summary>Where the backup's copies are, in the order reads try them.</summary>
+    public Task<List<CopyInfo>> CopiesAsync(Guid id, CancellationToken cancellationToken) =>
+        db.BackupCopies.AsNoTracking().Where(c => c.BackupJobId == id).OrderBy(c => c.Position)
+            .Join(db.StorageLocations, c => c.LocationId, l => l.Id, (c, l) => new CopyInfo(l.Id, l.Name, c.Status, c.SizeBytes, c.ChecksumSha256, c.Attempts, c.Error, c.StoredAt))
+            .ToListAsync(cancellationToken);
+
     /// <summary>The manifest stored beside a completed backup's artifact, exactly as written there.</summary>
     public async Task<string> ManifestAsync(Guid id, CancellationToken cancellationToken)
     {
         var job = await GetAsync(id, cancellationToken);
         if (job.Status != JobStatus.Completed || job.StoragePath is not { } path)
             throw new ConflictException($"Backup {id} is '{job.Status.ToString().ToLowerInvariant()}'; only completed backups have a manifest.", "id");
+        var storage = await locations.ForReadAsync(job, cancellationToken);
         try
         {
             await using var stream = await storage.OpenReadAsync(ArtifactManifest.PathFor(path), cancellationToken);

@@ -15,7 +15,7 @@ namespace BackupPortal.Infrastructure.Backups;
 /// counts taken at backup time.
 /// </summary>
 public sealed class BackupVerifier(
-    IBackupStorage storage, MasterKeyRing keys, PgToolbox tools, IOptions<VerificationOptions> options, Pitr.PhysicalVerifier physical,
+    StorageLocations locations, MasterKeyRing keys, PgToolbox tools, IOptions<VerificationOptions> options, Pitr.PhysicalVerifier physical,
     ILogger<BackupVerifier> logger)
 {
     public async Task<VerificationReport> VerifyAsync(BackupJob job, CancellationToken cancellationToken)
@@ -25,12 +25,14 @@ public sealed class BackupVerifier(
         var clock = Stopwatch.StartNew();
         var details = job.Details ?? throw new InvalidOperationException($"Backup {job.Id} has no recorded details to verify against.");
 
-        var size = job.StoragePath is null ? null : await storage.GetSizeAsync(job.StoragePath, cancellationToken);
+        var storage = await locations.ForReadAsync(job, cancellationToken);
+        var found = job.StoragePath is null ? null : await storage.LocateAsync(job.StoragePath, cancellationToken);
+        var size = found?.Size;
         // An incremental's recorded size also counts the WAL it covers, which is checked segment by segment.
         var expected = job.BackupType == BackupType.Incremental ? job.FileSizeBytes - job.Details?.Wal?.WalBytes : job.FileSizeBytes;
         checks.Add(new VerificationCheck("file_size", size > 0 && size == expected,
-            size is null ? "The artifact is missing from storage." : $"Stored {size} bytes; the catalog recorded {expected}.", clock.Lap())
-        { Figures = { ["storedBytes"] = size, ["expectedBytes"] = expected } });
+            found is not { } at ? $"The artifact is missing from storage ({storage.Name})." : $"Stored {size} bytes in '{at.Replica.Location.Name}'; the catalog recorded {expected}.", clock.Lap())
+        { Figures = { ["storedBytes"] = size, ["expectedBytes"] = expected, ["location"] = found?.Replica.Location.Name } });
         if (size is null)
             return new VerificationReport { StartedAt = started, CompletedAt = DateTimeOffset.UtcNow, Checks = checks };
         if (job.BackupType is BackupType.Base or BackupType.Incremental)

@@ -6,6 +6,7 @@ using BackupPortal.Domain.Pitr;
 using BackupPortal.Domain.Restores;
 using BackupPortal.Domain.Schedules;
 using BackupPortal.Domain.Sources;
+using BackupPortal.Domain.Storage;
 using BackupPortal.Infrastructure.Crypto;
 using BackupPortal.Infrastructure.Identity;
 using Microsoft.AspNetCore.Identity;
@@ -31,6 +32,8 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<AlertChannel> AlertChannels => Set<AlertChannel>();
     public DbSet<AlertDelivery> AlertDeliveries => Set<AlertDelivery>();
+    public DbSet<StorageLocation> StorageLocations => Set<StorageLocation>();
+    public DbSet<BackupCopy> BackupCopies => Set<BackupCopy>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -64,5 +67,8 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
         configurationBuilder.Properties<AlertState>().HaveConversion<SnakeCaseEnumConverter<AlertState>>();
         configurationBuilder.Properties<ChannelType>().HaveConversion<SnakeCaseEnumConverter<ChannelType>>();
         configurationBuilder.Properties<DeliveryStatus>().HaveConversion<SnakeCaseEnumConverter<DeliveryStatus>>();
+        configurationBuilder.Properties<StorageType>().HaveConversion<SnakeCaseEnumConverter<StorageType>>();
+        configurationBuilder.Properties<CopyState>().HaveConversion<SnakeCaseEnumConverter<CopyState>>();
+        configurationBuilder.Properties<JobCopyStatus>().HaveConversion<SnakeCaseEnumConverter<JobCopyStatus>>();
     }
 }

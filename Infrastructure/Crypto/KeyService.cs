@@ -13,7 +13,7 @@ public sealed record KeyInfo(string Id, string Kind, DateTimeOffset? CreatedAt, 
 public sealed record RewrapResult(int ArtifactsRewrapped, int SecretsRewrapped, int Failed, List<string> Errors);
 
 /// <summary>Rotation of the master key and re-wrapping of old data keys under the current one.</summary>
-public sealed class KeyService(CatalogDbContext db, MasterKeyRing keys, SecretProtector secrets, IBackupStorage storage, ILogger<KeyService> logger)
+public sealed class KeyService(CatalogDbContext db, MasterKeyRing keys, SecretProtector secrets, StorageLocations locations, ILogger<KeyService> logger)
 {
     public const string StorageFolder = "_keys";
 
@@ -90,34 +90,44 @@ public sealed class KeyService(CatalogDbContext db, MasterKeyRing keys, SecretPr
             source.PasswordEncrypted = secrets.Protect(secrets.Unprotect(source.PasswordEncrypted!));
             secretsDone++;
         }
+        foreach (var location in await db.StorageLocations.Where(l => l.SecretAccessKeyEncrypted != null && !l.SecretAccessKeyEncrypted.StartsWith($"v1:{current}:")).ToListAsync(cancellationToken))
+        {
+            location.SecretAccessKeyEncrypted = secrets.Protect(secrets.Unprotect(location.SecretAccessKeyEncrypted!));
+            location.UpdatedAt = DateTimeOffset.UtcNow;
+            secretsDone++;
+        }
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Re-wrap to {KeyId}: {Artifacts} artifacts, {Secrets} secrets, {Failed} failed", current, artifacts, secretsDone, errors.Count);
         return new RewrapResult(artifacts, secretsDone, errors.Count, errors);
     }
 
+    /// <summary>Rewrites every stored copy at once; a copy that cannot be rewritten is copied again from one that was, or marked failed.</summary>
     private async Task RewrapArtifactAsync(BackupJob job, CancellationToken cancellationToken)
     {
+        var storage = await locations.ForReadAsync(job, cancellationToken);
         await using var input = await storage.OpenReadAsync(job.StoragePath!, cancellationToken);
         var (oldHeader, newHeader) = ArtifactFormat.Rewrap(input, keys);
         if (oldHeader.Length != newHeader.Length)
             throw new IOException("The re-wrapped header would change length.");
-        await using var upload = await storage.BeginWriteAsync(job.StoragePath!, cancellationToken, replace: true);
+        await using var upload = (FanOutUpload)await storage.BeginWriteAsync(job.StoragePath!, cancellationToken, replace: true);
         await using var stored = new HashingStream(upload.Stream, leaveOpen: true);
         await stored.WriteAsync(newHeader, cancellationToken);
         await StreamPump.CopyAsync(input, stored, [], cancellationToken);
         if (stored.BytesTransferred != job.FileSizeBytes)
             throw new IOException($"Re-wrapping read {stored.BytesTransferred} bytes; the catalog recorded {job.FileSizeBytes}.");
         await upload.CommitAsync(cancellationToken);
+        var copies = await storage.SettleAsync(upload, stored.BytesTransferred, stored.HashHex(), cancellationToken);
         job.ChecksumSha256 = stored.HashHex();
         job.KeyId = keys.CurrentId;
+        await locations.RecordAsync(job, copies, stored.BytesTransferred, job.ChecksumSha256, cancellationToken);
         var source = await db.Sources.FindAsync([job.SourceId], cancellationToken);
-        if (source is not null) await ArtifactManifest.For(job, source).WriteAsync(storage, cancellationToken);
+        if (source is not null) await ArtifactManifest.For(job, source).WriteAsync(storage.Holding(copies), cancellationToken);
     }
 
-    /// <summary>The wrapped key also lives beside the artifacts, so storage alone can be re-indexed with the root key.</summary>
+    /// <summary>The wrapped key also lives beside the artifacts, in every location, so any one of them can be re-indexed with the root key.</summary>
     private async Task StoreCopyAsync(MasterKeyRecord record, CancellationToken cancellationToken)
     {
-        await using var upload = await storage.BeginWriteAsync($"{StorageFolder}/{record.Id}.json", cancellationToken, replace: true);
+        await using var upload = await (await locations.EverywhereAsync(cancellationToken)).BeginWriteAsync($"{StorageFolder}/{record.Id}.json", cancellationToken, replace: true);
         await JsonSerializer.SerializeAsync(upload.Stream, record, JsonSerializerOptions.Web, cancellationToken);
         await upload.CommitAsync(cancellationToken);
     }

@@ -19,7 +19,7 @@ namespace BackupPortal.Infrastructure.Jobs;
 /// progress and passes cancel requests to the running job.
 /// </summary>
 public sealed class JobWorker(
-    IServiceScopeFactory scopes, NpgsqlDataSource catalog, JobSignal signal, IBackupStorage storage, IOptions<WorkerOptions> options,
+    IServiceScopeFactory scopes, NpgsqlDataSource catalog, JobSignal signal, IOptions<WorkerOptions> options,
     ILogger<JobWorker> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<Guid, JobControl> _running = new();
@@ -202,15 +202,15 @@ public sealed class JobWorker(
                    error_message = case when lease_expires_at < now() then 'worker lost: ' || coalesce(worker_id, 'unknown worker') || ' stopped renewing its lease while the backup ran'
                                         else 'watchdog: the backup ran longer than {maxHours} hours and was stopped' end
             where status = 'running' and (lease_expires_at < now() or started_at < now() - {maxHours} * interval '1 hour')
-            returning id, storage_path;
+            returning id, storage_path, source_id, schedule_id;
             """, connection);
-        var leftovers = new List<string>();
+        var leftovers = new List<(string Path, Guid SourceId, Guid? ScheduleId)>();
         var reaped = new List<Guid>();
         await using (var reader = await reap.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken))
             {
                 reaped.Add(reader.GetGuid(0));
-                if (!reader.IsDBNull(1)) leftovers.Add(reader.GetString(1));
+                if (!reader.IsDBNull(1)) leftovers.Add((reader.GetString(1), reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetGuid(3)));
             }
         await RetryPolicy.QueueRetriesAsync(connection, reaped, cancellationToken);
         await using var reapRestores = new NpgsqlCommand($"""
@@ -221,7 +221,12 @@ public sealed class JobWorker(
             update backup_jobs set verifying_since = null where verifying_since < now() - {maxHours} * interval '1 hour';
             """, connection);
         var restores = await reapRestores.ExecuteNonQueryAsync(cancellationToken);
-        foreach (var path in leftovers) await storage.DeleteUnfinishedAsync(path, cancellationToken);
+        using (var scope = scopes.CreateScope())
+        {
+            var locations = scope.ServiceProvider.GetRequiredService<StorageLocations>();
+            foreach (var (path, sourceId, scheduleId) in leftovers)
+                await (await locations.ForWriteAsync(sourceId, scheduleId, cancellationToken)).DeleteUnfinishedAsync(path, cancellationToken);
+        }
         if (reaped.Count + restores > 0)
             logger.LogWarning("Reaped {Backups} backups and {Restores} restores of lost workers", reaped.Count, restores);
     }

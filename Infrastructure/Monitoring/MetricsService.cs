@@ -11,7 +11,7 @@ public sealed record StatusCount(string Status, long Count, double Percentage);
 public sealed record TypeCount(string BackupType, long Count, long Completed, long Failed);
 public sealed record StorageByType(string BackupType, long BackupCount, long TotalSizeBytes, long AvgSizeBytes);
 public sealed record StorageBySource(Guid SourceId, string Name, long BackupCount, long TotalSizeBytes);
-public sealed record StorageLocation(string Name, long UsedBytes, long? FreeBytes);
+public sealed record StorageByLocation(string Name, long UsedBytes, long? FreeBytes);
 public sealed record DurationStats(long Count, double? AverageSeconds, double? P95Seconds);
 public sealed record VerificationCounts(long Verified, long Failed, long Pending);
 public sealed record BackupAt(Guid Id, string BackupType, DateTimeOffset At, double AgeSeconds);
@@ -22,7 +22,7 @@ public sealed record RunningJob(Guid Id, string Kind, Guid SourceId, string Type
 
 public sealed record MetricsSummary(
     string Window, DateTimeOffset From, DateTimeOffset To, double? SuccessRate, List<StatusCount> ByStatus, List<TypeCount> ByType,
-    List<StorageByType> StorageByType, List<StorageBySource> StorageBySource, List<StorageLocation> Locations, DurationStats Duration,
+    List<StorageByType> StorageByType, List<StorageBySource> StorageBySource, List<StorageByLocation> Locations, DurationStats Duration,
     VerificationCounts Verification, List<SourceHealth> Sources, List<RunningJob> Running);
 
 public sealed record TimePoint(DateTimeOffset At, Dictionary<string, double> Values);
@@ -32,7 +32,7 @@ public sealed record TimeSeries(string Metric, string Bucket, DateTimeOffset Fro
 /// What the dashboard reads, computed from the catalog: the seed's success-rate and storage queries as API, durations,
 /// per-source protection (last good, last verified, recovery point), and series for charts.
 /// </summary>
-public sealed class MetricsService(CatalogDbContext db, NpgsqlDataSource catalog, IBackupStorage storage, WalArchive archive)
+public sealed class MetricsService(CatalogDbContext db, NpgsqlDataSource catalog, StorageUsage usage, WalArchive archive)
 {
     public static readonly Dictionary<string, TimeSpan> Windows = new() { ["24h"] = TimeSpan.FromHours(24), ["7d"] = TimeSpan.FromDays(7), ["30d"] = TimeSpan.FromDays(30) };
     public static readonly string[] SeriesMetrics = ["jobs_by_status", "storage_bytes", "duration_seconds"];
@@ -85,7 +85,7 @@ public sealed class MetricsService(CatalogDbContext db, NpgsqlDataSource catalog
         var running = await RunningAsync(connection, sourceId, cancellationToken);
 
         return new MetricsSummary(window, from, to, successRate, byStatus, byType, storageByType, storageBySource,
-            [new StorageLocation(storage.Name, storageByType.Sum(s => s.TotalSizeBytes), storage.Space()?.FreeBytes)],
+            [.. (await usage.LocationsAsync(cancellationToken)).Select(l => new StorageByLocation(l.Location.Name, l.UsedBytes, l.Space?.FreeBytes))],
             duration, verification, await SourcesAsync(sourceId, to, cancellationToken), running);
     }
 

@@ -74,12 +74,9 @@ public sealed class PrometheusMetrics
                 from backup_jobs j join sources s on s.id = j.source_id where j.status = 'completed' order by s.name, j.backup_type, j.completed_at desc
                 """, cancellationToken));
 
-            var storage = services.GetRequiredService<Storage.IBackupStorage>();
-            Publish(_storageUsed, await RowsAsync(connection, $"""
-                select '{storage.Name}', backup_type, coalesce(sum(file_size_bytes), 0)::float8 from backup_jobs where status = 'completed' group by backup_type
-                union all select '{storage.Name}', 'wal', coalesce(sum(file_size_bytes), 0)::float8 from wal_segments
-                """, cancellationToken));
-            if (storage.Space()?.FreeBytes is { } free) _storageFree.WithLabels(storage.Name).Set(free);
+            var usage = services.GetRequiredService<Storage.StorageUsage>();
+            Publish(_storageUsed, [.. (await usage.ByKindAsync(cancellationToken)).Select(u => (u.Location, u.Kind, (double)u.Bytes))]);
+            Publish(_storageFree, [.. (await usage.LocationsAsync(cancellationToken)).Where(l => l.Space is not null).Select(l => (l.Location.Name, "", (double)l.Space!.FreeBytes))]);
 
             var now = DateTimeOffset.UtcNow;
             var health = await services.GetRequiredService<MetricsService>().SourcesAsync(null, now, cancellationToken);

@@ -2,30 +2,25 @@ using BackupPortal.Domain.Monitoring;
 using BackupPortal.Infrastructure.Catalog;
 using BackupPortal.Infrastructure.Storage;
 using Coravel.Invocable;
-using Microsoft.EntityFrameworkCore;
 
 namespace BackupPortal.Infrastructure.Monitoring;
 
-/// <summary>Records what each backup type occupies in storage, and the free space there, for the storage-growth chart. Coravel runs it every 15 minutes.</summary>
-public sealed class StorageSampler(CatalogDbContext db, IBackupStorage storage) : IInvocable
+/// <summary>Records what each location holds of each backup type (and WAL), and its free space, for the storage-growth chart. Coravel runs it every 15 minutes.</summary>
+public sealed class StorageSampler(CatalogDbContext db, StorageUsage usage) : IInvocable
 {
     public async Task Invoke()
     {
-        var free = storage.Space()?.FreeBytes;
         var now = DateTimeOffset.UtcNow;
-        var byType = await db.BackupJobs.AsNoTracking().Where(j => j.Status == Domain.Backups.JobStatus.Completed)
-            .GroupBy(j => j.BackupType).Select(g => new { Type = g.Key, Bytes = g.Sum(j => j.FileSizeBytes ?? 0), Count = g.Count() }).ToListAsync();
-        var wal = await db.WalSegments.AsNoTracking().GroupBy(_ => 1).Select(g => new { Bytes = g.Sum(w => w.FileSizeBytes), Count = g.Count() }).ToListAsync();
-        db.StorageSamples.AddRange(byType.Select(t => new StorageSample
+        var free = (await usage.LocationsAsync(CancellationToken.None)).ToDictionary(l => l.Location.Id, l => l.Space?.FreeBytes);
+        db.StorageSamples.AddRange((await usage.ByKindAsync(CancellationToken.None)).Select(u => new StorageSample
         {
-            Location = storage.Name,
-            BackupType = System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(t.Type.ToString()),
-            UsedBytes = t.Bytes,
-            ArtifactCount = t.Count,
-            FreeBytes = free,
+            Location = u.Location,
+            BackupType = u.Kind,
+            UsedBytes = u.Bytes,
+            ArtifactCount = (int)u.Count,
+            FreeBytes = free.GetValueOrDefault(u.LocationId),
             SampledAt = now,
         }));
-        db.StorageSamples.AddRange(wal.Select(w => new StorageSample { Location = storage.Name, BackupType = "wal", UsedBytes = w.Bytes, ArtifactCount = w.Count, FreeBytes = free, SampledAt = now }));
         await db.SaveChangesAsync();
     }
 }

@@ -23,10 +23,11 @@ namespace BackupPortal.Infrastructure.Pitr;
 /// the archived WAL since the previous physical backup as a recovery point.
 /// </summary>
 public sealed partial class PhysicalBackupRunner(
-    CatalogDbContext db, SourceConnector connector, PgToolbox tools, IBackupStorage storage, MasterKeyRing keys, WalArchive archive,
+    CatalogDbContext db, SourceConnector connector, PgToolbox tools, MasterKeyRing keys, WalArchive archive,
     IOptions<PitrOptions> options)
 {
-    public async Task<(StoredArtifact, BackupDetails)> BaseAsync(BackupJob job, Source source, JobControl? control, CancellationToken cancellationToken)
+    public async Task<(StoredArtifact, BackupDetails)> BaseAsync(
+        BackupJob job, Source source, ReplicatedStorage storage, JobControl? control, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var endpoint = connector.For(source);
@@ -81,7 +82,7 @@ public sealed partial class PhysicalBackupRunner(
     }
 
     public async Task<(StoredArtifact, BackupDetails)> IncrementalAsync(
-        BackupJob job, Source source, BackupJob previous, List<string> notes, CancellationToken cancellationToken)
+        BackupJob job, Source source, ReplicatedStorage storage, BackupJob previous, List<string> notes, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         string serverVersion, endLsn, lastFile;

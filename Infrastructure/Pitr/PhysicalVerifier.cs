@@ -17,7 +17,7 @@ namespace BackupPortal.Infrastructure.Pitr;
 /// continuous from its base through its end, every segment read back against its checksum.
 /// </summary>
 public sealed class PhysicalVerifier(
-    CatalogDbContext db, IBackupStorage storage, MasterKeyRing keys, PgToolbox tools, WalArchive archive, IOptions<PitrOptions> options)
+    CatalogDbContext db, StorageLocations locations, MasterKeyRing keys, PgToolbox tools, WalArchive archive, IOptions<PitrOptions> options)
 {
     public async Task<List<VerificationCheck>> VerifyBaseAsync(BackupJob job, CancellationToken cancellationToken)
     {
@@ -26,7 +26,7 @@ public sealed class PhysicalVerifier(
         await using var sandbox = Sandbox.Create(options.Value, tools);
         try
         {
-            var bytes = await sandbox.ExtractAsync(job, storage, keys, null, cancellationToken);
+            var bytes = await sandbox.ExtractAsync(job, await locations.ForReadAsync(job, cancellationToken), keys, null, cancellationToken);
             checks.Add(new VerificationCheck("checksum_sha256", true, $"SHA-256 of the stored artifact matches the recorded {job.ChecksumSha256}.", clock.Lap()));
             checks.Add(new VerificationCheck("decryption", true, $"Every chunk authenticated with key {job.KeyId}; {bytes} bytes of tar extracted.", 0)
             { Figures = { ["plaintextBytes"] = bytes } });
@@ -70,7 +70,7 @@ public sealed class PhysicalVerifier(
         var checks = new List<VerificationCheck>();
         try
         {
-            await using var index = await ArtifactStream.OpenAsync(storage, keys, job.StoragePath!, compressed: false, cancellationToken);
+            await using var index = await ArtifactStream.OpenAsync(await locations.ForReadAsync(job, cancellationToken), keys, job.StoragePath!, compressed: false, cancellationToken);
             await index.Plain.CopyToAsync(Stream.Null, cancellationToken);
             index.EnsureMatches(job.ChecksumSha256, job.Details!.PlaintextSha256, $"The recovery point record of backup {job.Id}");
             checks.Add(new VerificationCheck("checksum_sha256", true, "The recovery point record reads back and matches its checksums.", clock.Lap()));

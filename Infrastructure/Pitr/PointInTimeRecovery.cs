@@ -23,7 +23,7 @@ namespace BackupPortal.Infrastructure.Pitr;
 /// The recovered instance then feeds the ordinary restore paths with <c>pg_dump</c>, or is kept for inspection.
 /// </summary>
 public sealed class PointInTimeRecovery(
-    IBackupStorage storage, MasterKeyRing keys, PgToolbox tools, WalArchive archive, SpoolDirectory spool, SecretProtector secrets,
+    StorageLocations locations, MasterKeyRing keys, PgToolbox tools, WalArchive archive, SpoolDirectory spool, SecretProtector secrets,
     IOptions<PitrOptions> options, ILogger<PointInTimeRecovery> logger)
 {
     public async Task<Sandbox> RecoverAsync(RestoreOperation operation, BackupJob baseJob, Source source, JobControl control)
@@ -33,7 +33,7 @@ public sealed class PointInTimeRecovery(
         var sandbox = Sandbox.Create(options.Value, tools);
         try
         {
-            await sandbox.ExtractAsync(baseJob, storage, keys, control.AddBytes, cancellationToken);
+            await sandbox.ExtractAsync(baseJob, await locations.ForReadAsync(baseJob, cancellationToken), keys, control.AddBytes, cancellationToken);
             operation.RecordTiming("fetch_base_seconds", clock.Lap());
             if (await sandbox.VerifyAsync(cancellationToken) is { } error)
                 throw new InvalidOperationException($"Base backup {baseJob.Id} failed pg_verifybackup, so nothing was restored: {error}");

@@ -16,7 +16,7 @@ namespace BackupPortal.Infrastructure.Pitr;
 /// AES-256-GCM) into storage, with a catalog row; from those rows come the recoverable window, its gaps, and the
 /// segments a recovery needs.
 /// </summary>
-public sealed partial class WalArchive(CatalogDbContext db, IBackupStorage storage, MasterKeyRing keys, PgToolbox tools)
+public sealed partial class WalArchive(CatalogDbContext db, StorageLocations locations, MasterKeyRing keys, PgToolbox tools)
 {
     public static string StoragePathFor(Guid sourceId, string fileName) => $"{sourceId:N}/wal/{fileName}.gz.bpar";
 
@@ -42,12 +42,14 @@ public sealed partial class WalArchive(CatalogDbContext db, IBackupStorage stora
             FirstCommitAt = firstCommit,
             LastCommitAt = lastCommit,
         };
+        var storage = await locations.ForWriteAsync(sourceId, null, cancellationToken);
         await using (var writer = await ArtifactWriter.BeginAsync(storage, keys, row.StoragePath, compress: true, cancellationToken, replace: true))
         {
             await using (var input = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16))
                 await input.CopyToAsync(writer.Input, 1 << 20, cancellationToken);
             var stored = await writer.CommitAsync(cancellationToken);
             (row.PlaintextSha256, row.ChecksumSha256, row.FileSizeBytes, row.KeyId) = (stored.PlaintextSha256, stored.Sha256, stored.Bytes, stored.KeyId);
+            row.LocationIds = stored.StoredIn;
         }
         db.WalSegments.Add(row);
         await db.SaveChangesAsync(cancellationToken);
@@ -65,7 +67,7 @@ public sealed partial class WalArchive(CatalogDbContext db, IBackupStorage stora
     /// <summary>Decrypts one archived file into a directory, checking its stored and plain checksums.</summary>
     public async Task RestoreFileAsync(WalSegment segment, string directory, CancellationToken cancellationToken)
     {
-        await using var artifact = await ArtifactStream.OpenAsync(storage, keys, segment.StoragePath, compressed: true, cancellationToken);
+        await using var artifact = await ArtifactStream.OpenAsync(await locations.ForReadAsync(segment, cancellationToken), keys, segment.StoragePath, compressed: true, cancellationToken);
         await using (var output = new FileStream(Path.Combine(directory, segment.FileName), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             await artifact.Plain.CopyToAsync(output, 1 << 20, cancellationToken);
         artifact.EnsureMatches(segment.ChecksumSha256, segment.PlaintextSha256, $"WAL file {segment.FileName}");
@@ -79,7 +81,7 @@ public sealed partial class WalArchive(CatalogDbContext db, IBackupStorage stora
         {
             try
             {
-                await using var artifact = await ArtifactStream.OpenAsync(storage, keys, segment.StoragePath, compressed: true, cancellationToken);
+                await using var artifact = await ArtifactStream.OpenAsync(await locations.ForReadAsync(segment, cancellationToken), keys, segment.StoragePath, compressed: true, cancellationToken);
                 await artifact.Plain.CopyToAsync(Stream.Null, 1 << 20, cancellationToken);
                 artifact.EnsureMatches(segment.ChecksumSha256, segment.PlaintextSha256, $"WAL file {segment.FileName}");
             }
@@ -108,7 +110,7 @@ public sealed partial class WalArchive(CatalogDbContext db, IBackupStorage stora
         var expected = first;
         foreach (var segment in segments.Where(s => s.Timeline == timeline && s.SegmentNumber >= first))
         {
-            if (await storage.GetSizeAsync(segment.StoragePath, cancellationToken) != segment.FileSizeBytes) continue;
+            if (await (await locations.ForReadAsync(segment, cancellationToken)).GetSizeAsync(segment.StoragePath, cancellationToken) != segment.FileSizeBytes) continue;
             var number = segment.SegmentNumber!.Value;
             if (number != expected)
             {

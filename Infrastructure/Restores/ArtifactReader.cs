@@ -13,13 +13,14 @@ namespace BackupPortal.Infrastructure.Restores;
 /// clean end of input and commits nothing. A tool may stop reading once it has what it needs (pg_restore with a list);
 /// the rest of the artifact is still read and authenticated.
 /// </summary>
-public sealed class ArtifactReader(IBackupStorage storage, MasterKeyRing keys)
+public sealed class ArtifactReader(StorageLocations locations, MasterKeyRing keys)
 {
     public async Task<long> FeedAsync(BackupJob backup, PgProcess tool, JobControl control)
     {
         var cancellationToken = control.Token;
         try
         {
+            var storage = await locations.ForReadAsync(backup, cancellationToken);
             await using var stored = new HashingStream(await storage.OpenReadAsync(backup.StoragePath!, cancellationToken));
             await using var plain = new DecryptingStream(stored, keys);
             var bytes = await StreamPump.CopyAsync(plain, null, [tool.Stdin], cancellationToken, control.AddBytes);

@@ -1,5 +1,6 @@
 using BackupPortal.Domain.Backups;
 using BackupPortal.Domain.Retention;
+using BackupPortal.Domain.Storage;
 using BackupPortal.Infrastructure.Backups;
 using BackupPortal.Infrastructure.Catalog;
 using BackupPortal.Infrastructure.Storage;
@@ -13,7 +14,7 @@ public sealed record RetentionItem(Guid BackupId, BackupType BackupType, Guid? S
 public sealed record RetentionPreview(Guid SourceId, bool Paused, List<RetentionItem> Delete, List<RetentionItem> Keep);
 
 /// <summary>Applies each schedule's retention policy (manual and safety backups follow the default policy), with the safety rails.</summary>
-public sealed class RetentionService(CatalogDbContext db, IBackupStorage storage, ILogger<RetentionService> logger)
+public sealed class RetentionService(CatalogDbContext db, StorageLocations locations, ILogger<RetentionService> logger)
 {
     public const string ManualGroup = "manual";
     public const int RestoreArchiveDays = 90;
@@ -40,7 +41,10 @@ public sealed class RetentionService(CatalogDbContext db, IBackupStorage storage
             [.. decisions.Where(d => !d.Keep).Select(Item)], [.. decisions.Where(d => d.Keep).Select(Item)]);
     }
 
-    /// <summary>Deletes what the policy lets go: artifact and manifest from storage, then the job becomes <c>expired</c>.</summary>
+    /// <summary>
+    /// Deletes what the policy lets go: the job becomes <c>expired</c>, and its artifact and manifest leave every location
+    /// holding a copy. A location that cannot be reached keeps its copy on record, and the next run tries it again.
+    /// </summary>
     public async Task<List<RetentionItem>> CleanupAsync(Guid? sourceId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var sources = sourceId is { } one ? [one] : await db.Sources.Select(s => s.Id).ToListAsync(cancellationToken);
@@ -50,15 +54,14 @@ public sealed class RetentionService(CatalogDbContext db, IBackupStorage storage
             foreach (var item in (await PreviewAsync(source, now, cancellationToken)).Delete)
             {
                 var job = await db.BackupJobs.SingleAsync(j => j.Id == item.BackupId, cancellationToken);
-                if (job.StoragePath is { } path)
-                {
-                    await storage.DeleteAsync(path, cancellationToken);
-                    await storage.DeleteAsync(ArtifactManifest.PathFor(path), cancellationToken);
-                }
                 job.Expire($"Expired by retention: {item.Reason}.");
                 await db.SaveChangesAsync(cancellationToken);
+                await DeleteCopiesAsync(job, cancellationToken);
                 deleted.Add(item);
             }
+            foreach (var job in await db.BackupJobs.Where(j => j.SourceId == source && j.Status == JobStatus.Expired
+                         && db.BackupCopies.Any(c => c.BackupJobId == j.Id && c.Status == CopyState.Stored)).ToListAsync(cancellationToken))
+                await DeleteCopiesAsync(job, cancellationToken);
             await PruneWalAsync(source, cancellationToken);
         }
         var archived = await db.RestoreOperations
@@ -67,6 +70,30 @@ public sealed class RetentionService(CatalogDbContext db, IBackupStorage storage
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.ArchivedAt, now), cancellationToken);
         if (deleted.Count + archived > 0) logger.LogInformation("Retention expired {Count} backups and archived {Archived} restore operations", deleted.Count, archived);
         return deleted;
+    }
+
+    private async Task DeleteCopiesAsync(BackupJob job, CancellationToken cancellationToken)
+    {
+        if (job.StoragePath is not { } path) return;
+        var copies = await db.BackupCopies.Where(c => c.BackupJobId == job.Id && c.Status == CopyState.Stored).ToListAsync(cancellationToken);
+        // A backup from before storage policies has no copy rows: it lives in the default location.
+        var targets = copies.Count > 0 ? copies.Select(c => (Copy: (BackupCopy?)c, Ids: (IReadOnlyList<Guid>?)[c.LocationId])).ToList() : [(null, null)];
+        foreach (var (copy, ids) in targets)
+        {
+            var storage = await locations.ReplicateAsync(ids, cancellationToken);
+            try
+            {
+                await storage.DeleteAsync(path, cancellationToken);
+                await storage.DeleteAsync(ArtifactManifest.PathFor(path), cancellationToken);
+                if (copy is not null) (copy.Status, copy.DeletedAt) = (CopyState.Deleted, DateTimeOffset.UtcNow);
+            }
+            catch (IOException e)
+            {
+                logger.LogWarning("Retention could not delete backup {JobId} from {Storage}; the next run tries again: {Error}", job.Id, storage.Name, e.Message);
+                if (copy is not null) copy.Error = e.Message;
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Archived WAL older than the oldest remaining base backup can no longer be replayed from anything; it goes. Without a base, all WAL stays.</summary>
@@ -85,8 +112,15 @@ public sealed class RetentionService(CatalogDbContext db, IBackupStorage storage
             .ToListAsync(cancellationToken);
         foreach (var segment in stale)
         {
-            await storage.DeleteAsync(segment.StoragePath, cancellationToken);
-            db.WalSegments.Remove(segment);
+            try
+            {
+                await (await locations.ForReadAsync(segment, cancellationToken)).DeleteAsync(segment.StoragePath, cancellationToken);
+                db.WalSegments.Remove(segment);
+            }
+            catch (IOException e)
+            {
+                logger.LogWarning("Retention could not delete WAL file {File}; the next run tries again: {Error}", segment.FileName, e.Message);
+            }
         }
         await db.SaveChangesAsync(cancellationToken);
         if (stale.Count > 0) logger.LogInformation("Retention removed {Count} WAL segments older than the oldest base backup of source {Source}", stale.Count, sourceId);

@@ -11,7 +11,7 @@ namespace BackupPortal.Infrastructure.Schedules;
 
 public sealed record ScheduleInput(
     string Name, Guid SourceId, BackupType BackupType, string CronExpression, string TimeZone, bool IsActive, int RetentionDays,
-    int MaxAttempts, int RetryBackoffSeconds, int KeepDaily, int KeepWeekly, int KeepMonthly, int KeepYearly);
+    int MaxAttempts, int RetryBackoffSeconds, int KeepDaily, int KeepWeekly, int KeepMonthly, int KeepYearly, List<Guid>? StorageLocationIds = null);
 
 public sealed record FiredSchedule(Guid ScheduleId, string Name, DateTimeOffset ScheduledFor, Guid? BackupJobId, string Outcome);
 
@@ -19,7 +19,7 @@ public sealed record FiredSchedule(Guid ScheduleId, string Name, DateTimeOffset 
 /// Cron schedules of backups. Firing a due occurrence inserts one job keyed by (schedule, occurrence), so two
 /// instances ticking the same second create one job; a run still going makes the next occurrence a recorded skip.
 /// </summary>
-public sealed class ScheduleService(CatalogDbContext db, BackupService backups, JobSignal signal)
+public sealed class ScheduleService(CatalogDbContext db, BackupService backups, JobSignal signal, Storage.StorageService storage)
 {
     /// <summary>The seed's four default schedules, given to every new source; the monthly archive keeps long.</summary>
     public static readonly (string Name, string Cron, BackupType Type, Domain.Retention.RetentionPolicy Policy)[] Defaults =
@@ -50,6 +50,7 @@ public sealed class ScheduleService(CatalogDbContext db, BackupService backups, 
         await EnsureSourceAsync(input.SourceId, cancellationToken);
         var schedule = new BackupSchedule { Name = input.Name, CronExpression = input.CronExpression };
         Apply(schedule, input);
+        schedule.StorageLocationIds = input.StorageLocationIds is { } ids ? await storage.CheckedAsync(ids, "storageLocationIds", cancellationToken) : null;
         db.BackupSchedules.Add(schedule);
         await db.SaveChangesAsync(cancellationToken);
         return schedule;
@@ -60,6 +61,7 @@ public sealed class ScheduleService(CatalogDbContext db, BackupService backups, 
         var schedule = await GetAsync(id, cancellationToken);
         await EnsureSourceAsync(input.SourceId, cancellationToken);
         Apply(schedule, input);
+        schedule.StorageLocationIds = input.StorageLocationIds is { } ids ? await storage.CheckedAsync(ids, "storageLocationIds", cancellationToken) : null;
         await db.SaveChangesAsync(cancellationToken);
         return schedule;
     }

@@ -22,7 +22,12 @@ public interface IBackupStorage
 
     /// <summary>Writes, reads back and deletes a probe file.</summary>
     Task<bool> IsWritableAsync(CancellationToken cancellationToken);
+
+    /// <summary>Every finished object under a prefix (paths relative to the location), for re-indexing and usage.</summary>
+    IAsyncEnumerable<StoredObject> ListAsync(string prefix, CancellationToken cancellationToken);
 }
+
+public sealed record StoredObject(string Path, long Size, DateTimeOffset LastModified);
 
 public sealed record StorageSpace(long FreeBytes, long TotalBytes)
 {

@@ -1,13 +1,12 @@
-using Microsoft.Extensions.Options;
-
 namespace BackupPortal.Infrastructure.Storage;
 
-public sealed class LocalBackupStorage(IOptions<StorageOptions> options) : IBackupStorage
+/// <summary>A directory on a local (or mounted) file system.</summary>
+public sealed class LocalBackupStorage(string name, string root) : IBackupStorage
 {
     private const string PartialMarker = ".partial-";
-    private readonly string _root = System.IO.Path.GetFullPath(options.Value.Path!);
+    private readonly string _root = System.IO.Path.GetFullPath(root).TrimEnd(System.IO.Path.DirectorySeparatorChar);
 
-    public string Name => "default";
+    public string Name => name;
 
     public Task<IArtifactUpload> BeginWriteAsync(string path, CancellationToken cancellationToken, bool replace = false)
     {
@@ -78,6 +77,20 @@ public sealed class LocalBackupStorage(IOptions<StorageOptions> options) : IBack
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
+        }
+    }
+
+    public IAsyncEnumerable<StoredObject> ListAsync(string prefix, CancellationToken cancellationToken) => Files(prefix).ToAsyncEnumerable();
+
+    private IEnumerable<StoredObject> Files(string prefix)
+    {
+        var directory = System.IO.Path.Combine(_root, prefix);
+        if (!Directory.Exists(directory)) yield break;
+        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+        {
+            if (file.Contains(PartialMarker, StringComparison.Ordinal) || System.IO.Path.GetFileName(file).StartsWith(".probe-", StringComparison.Ordinal)) continue;
+            var info = new FileInfo(file);
+            if (info.Exists) yield return new StoredObject(System.IO.Path.GetRelativePath(_root, file), info.Length, info.LastWriteTimeUtc);
         }
     }
 

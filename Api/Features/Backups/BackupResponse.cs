@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using BackupPortal.Domain.Backups;
+using BackupPortal.Domain.Storage;
+using BackupPortal.Infrastructure.Backups;
 
 namespace BackupPortal.Api.Features.Backups;
 
@@ -9,13 +11,14 @@ public record BackupResponse(
     string RequestedBy, VerificationStatus VerificationStatus, long? FileSizeBytes, string? ChecksumSha256, string? StoragePath,
     string? KeyId, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, DateTimeOffset CreatedAt, DateTimeOffset? VerifiedAt,
     string? ErrorMessage, DateTimeOffset? ScheduledFor, int Attempt, Guid? RetryOfId, DateTimeOffset? NotBefore, DateTimeOffset? CancelRequestedAt,
-    ProgressResponse? Progress)
+    ProgressResponse? Progress, JobCopyStatus? CopyStatus)
 {
     public static BackupResponse From(BackupJob j) => new(
         j.Id, j.SourceId, j.ScheduleId, j.DatabaseName, j.BackupType, j.Status, j.Trigger, j.RequestedBy, j.VerificationStatus,
         j.FileSizeBytes, j.ChecksumSha256, j.StoragePath, j.KeyId, j.StartedAt, j.CompletedAt, j.CreatedAt, j.VerifiedAt, j.ErrorMessage,
         j.ScheduledFor, j.Attempt, j.RetryOfId, j.NotBefore, j.CancelRequestedAt,
-        j.Status == JobStatus.Running ? ProgressResponse.Of(j.ProgressBytes ?? 0, j.EstimatedBytes, j.StartedAt, j.ProgressTablesDone, j.ProgressTablesTotal) : null);
+        j.Status == JobStatus.Running ? ProgressResponse.Of(j.ProgressBytes ?? 0, j.EstimatedBytes, j.StartedAt, j.ProgressTablesDone, j.ProgressTablesTotal) : null,
+        j.CopyStatus);
 }
 
 /// <summary>A running job's progress, with an ETA from its throughput so far and the size it expects.</summary>
@@ -38,5 +41,5 @@ public sealed record TableCountResponse(string Table, long RowCount);
 public sealed record BackupDetailResponse(
     [property: JsonIgnore] BackupResponse Job, VerificationReport? VerificationReport, List<MetricResponse> Metrics, List<TableCountResponse> Tables,
     string? ServerVersion, string? ToolVersion, string? SchemaFingerprint, double? DurationSeconds, WalRange? Wal, List<string> Notes,
-    string? Log)
+    string? Log, List<CopyInfo> Copies)
     : BackupResponse(Job);

@@ -20,9 +20,12 @@ public class ScheduleRequest
     public int KeepMonthly { get; set; } = 12;
     public int KeepYearly { get; set; }
 
+    /// <summary>Overrides the source's storage policy for this schedule; null (or absent) keeps the source's.</summary>
+    public List<Guid>? StorageLocationIds { get; set; }
+
     public ScheduleInput ToInput() => new(
         Name.Trim(), SourceId, Enums.ParseOrNull<BackupType>(BackupType)!.Value, CronExpression, TimeZone, IsActive, RetentionDays,
-        MaxAttempts, RetryBackoffSeconds, KeepDaily, KeepWeekly, KeepMonthly, KeepYearly);
+        MaxAttempts, RetryBackoffSeconds, KeepDaily, KeepWeekly, KeepMonthly, KeepYearly, StorageLocationIds);
 }
 
 public static class ScheduleRules

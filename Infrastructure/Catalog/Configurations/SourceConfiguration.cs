@@ -16,5 +16,7 @@ internal sealed class SourceConfiguration : IEntityTypeConfiguration<Source>
         builder.Property(s => s.Username).HasMaxLength(63);
         builder.Property(s => s.SslMode).HasMaxLength(20);
         builder.Ignore(s => s.SlotName);
+        // Sources from before storage policies write to the default location.
+        builder.Property(s => s.StorageLocationIds).HasDefaultValueSql("'{}'::uuid[]");
     }
 }

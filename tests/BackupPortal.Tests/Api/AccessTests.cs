@@ -38,6 +38,9 @@ public sealed class AccessTests(ApiFixture fixture)
         ("PUT", $"/api/v1/alert-channels/{Id}", "admin"), ("DELETE", $"/api/v1/alert-channels/{Id}", "admin"), ("POST", $"/api/v1/alert-channels/{Id}/test", "admin"),
         ("GET", $"/api/v1/alert-channels/{Id}/deliveries", "admin"), ("GET", "/api/v1/alerts", "viewer"), ("POST", $"/api/v1/alerts/{Id}/acknowledge", "operator"),
         ("POST", "/api/v1/system/self-test", "admin"),
+        ("GET", "/api/v1/storage", "viewer"), ("POST", "/api/v1/storage", "admin"), ("GET", $"/api/v1/storage/{Id}", "viewer"),
+        ("PUT", $"/api/v1/storage/{Id}", "admin"), ("DELETE", $"/api/v1/storage/{Id}", "admin"), ("POST", $"/api/v1/storage/{Id}/test", "operator"),
+        ("PUT", $"/api/v1/sources/{Id}/storage-policy", "operator"),
     ];
 
     private static readonly string[] Ladder = ["viewer", "operator", "admin"];

@@ -23,6 +23,6 @@ public sealed class Endpoint(BackupService backups) : Endpoint<IdRequest, Backup
             [.. metrics.Select(m => new MetricResponse(m.MetricName, m.MetricValue, m.Unit, m.RecordedAt))],
             [.. (details?.Tables ?? []).Select(t => new TableCountResponse(t.QualifiedName, t.RowCount))],
             details?.ServerVersion, details?.ToolVersion, details?.SchemaFingerprint, details?.DurationSeconds,
-            details?.Wal, details?.Notes ?? [], details?.Log), ct);
+            details?.Wal, details?.Notes ?? [], details?.Log, await backups.CopiesAsync(req.Id, ct)), ct);
     }
 }
