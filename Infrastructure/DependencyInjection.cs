@@ -81,6 +81,8 @@ public static class DependencyInjection
         services.AddScoped<StorageLocations>();
         services.AddScoped<StorageUsage>();
         services.AddScoped<StorageService>();
+        services.AddScoped<Drills.DrillService>();
+        services.AddScoped<Drills.DrillRunner>();
         services.AddSingleton<JobSignal>();
         services.AddScoped<SourceConnector>();
         services.AddScoped<SourceService>();

@@ -3,6 +3,7 @@ using System;
 using System.Collections.Generic;
 using BackupPortal.Domain.Alerts;
 using BackupPortal.Domain.Backups;
+using BackupPortal.Domain.Drills;
 using BackupPortal.Domain.Restores;
 using BackupPortal.Infrastructure.Catalog;
 using Microsoft.EntityFrameworkCore;
@@ -613,6 +614,106 @@ namespace BackupPortal.Migrations.Migrations
                     b.ToTable("backup_metrics", (string)null);
                 });
 
+            modelBuilder.Entity("BackupPortal.Domain.Drills.RestoreDrill", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("BackupJobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("backup_job_id");
+
+                    b.Property<List<VerificationCheck>>("Checks")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("checks");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("ErrorMessage")
+                        .HasColumnType("text")
+                        .HasColumnName("error_message");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<Guid?>("PitrRestoreId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pitr_restore_id");
+
+                    b.Property<double?>("PitrRtoSeconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("pitr_rto_seconds");
+
+                    b.Property<DateTimeOffset?>("PitrTargetTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pitr_target_time");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<Guid?>("RestoreId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("restore_id");
+
+                    b.Property<double?>("RtoSeconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("rto_seconds");
+
+                    b.Property<DateTimeOffset?>("ScheduledFor")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scheduled_for");
+
+                    b.Property<Guid>("SourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("source_id");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("trigger");
+
+                    b.Property<string>("WorkerId")
+                        .HasColumnType("text")
+                        .HasColumnName("worker_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_restore_drills");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_restore_drills_status");
+
+                    b.HasIndex("SourceId", "CompletedAt")
+                        .HasDatabaseName("ix_restore_drills_source_id_completed_at");
+
+                    b.HasIndex("SourceId", "ScheduledFor")
+                        .IsUnique()
+                        .HasDatabaseName("ix_restore_drills_source_id_scheduled_for");
+
+                    b.ToTable("restore_drills", (string)null);
+                });
+
             modelBuilder.Entity("BackupPortal.Domain.Monitoring.StorageSample", b =>
                 {
                     b.Property<Guid>("Id")
@@ -775,6 +876,10 @@ namespace BackupPortal.Migrations.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<Guid?>("DrillId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("drill_id");
 
                     b.Property<string>("ErrorMessage")
                         .HasColumnType("text")
@@ -1022,6 +1127,24 @@ namespace BackupPortal.Migrations.Migrations
                         .HasColumnType("character varying(63)")
                         .HasColumnName("database_name");
 
+                    b.Property<string>("DrillCronExpression")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("drill_cron_expression");
+
+                    b.Property<bool>("DrillEnabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("drill_enabled");
+
+                    b.Property<DateTimeOffset?>("DrillNextRunAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("drill_next_run_at");
+
+                    b.Property<Guid?>("DrillTargetSourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("drill_target_source_id");
+
                     b.Property<bool>("Enabled")
                         .HasColumnType("boolean")
                         .HasColumnName("enabled");
@@ -1049,6 +1172,13 @@ namespace BackupPortal.Migrations.Migrations
                     b.Property<int>("Port")
                         .HasColumnType("integer")
                         .HasColumnName("port");
+
+                    b.Property<List<SqlCheck>>("SqlChecks")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("sql_checks")
+                        .HasDefaultValueSql("'[]'::jsonb");
 
                     b.Property<string>("SslMode")
                         .IsRequired()
@@ -1837,6 +1967,16 @@ namespace BackupPortal.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_backup_metrics_backup_jobs_backup_job_id");
+                });
+
+            modelBuilder.Entity("BackupPortal.Domain.Drills.RestoreDrill", b =>
+                {
+                    b.HasOne("BackupPortal.Domain.Sources.Source", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_restore_drills_sources_source_id");
                 });
 
             modelBuilder.Entity("BackupPortal.Domain.Pitr.WalSegment", b =>

@@ -1010,3 +1010,106 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125222327_RestoreDrills') THEN
+    ALTER TABLE sources ADD drill_cron_expression character varying(100) NOT NULL DEFAULT '0 4 1 * *';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125222327_RestoreDrills') THEN
+    ALTER TABLE sources ADD drill_enabled boolean NOT NULL DEFAULT TRUE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125222327_RestoreDrills') THEN
+    ALTER TABLE sources ADD drill_next_run_at timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125222327_RestoreDrills') THEN
+    ALTER TABLE sources ADD drill_target_source_id uuid;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125222327_RestoreDrills') THEN
+    ALTER TABLE sources ADD sql_checks jsonb NOT NULL DEFAULT ('[]'::jsonb);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125222327_RestoreDrills') THEN
+    ALTER TABLE restore_operations ADD drill_id uuid;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125222327_RestoreDrills') THEN
+    CREATE TABLE restore_drills (
+        id uuid NOT NULL,
+        source_id uuid NOT NULL,
+        status text NOT NULL,
+        trigger text NOT NULL,
+        scheduled_for timestamp with time zone,
+        requested_by character varying(200) NOT NULL,
+        created_at timestamp with time zone NOT NULL,
+        started_at timestamp with time zone,
+        completed_at timestamp with time zone,
+        worker_id text,
+        lease_expires_at timestamp with time zone,
+        backup_job_id uuid,
+        restore_id uuid,
+        rto_seconds double precision,
+        pitr_restore_id uuid,
+        pitr_target_time timestamp with time zone,
+        pitr_rto_seconds double precision,
+        checks jsonb NOT NULL,
+        error_message text,
+        CONSTRAINT pk_restore_drills PRIMARY KEY (id),
+        CONSTRAINT fk_restore_drills_sources_source_id FOREIGN KEY (source_id) REFERENCES sources (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125222327_RestoreDrills') THEN
+    CREATE INDEX ix_restore_drills_source_id_completed_at ON restore_drills (source_id, completed_at);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125222327_RestoreDrills') THEN
+    CREATE UNIQUE INDEX ix_restore_drills_source_id_scheduled_for ON restore_drills (source_id, scheduled_for);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125222327_RestoreDrills') THEN
+    CREATE INDEX ix_restore_drills_status ON restore_drills (status);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261125222327_RestoreDrills') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261125222327_RestoreDrills', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -24,6 +24,8 @@ public enum AlertKind
     SlotRetention,
     /// <summary>A completed backup is missing a copy its storage policy asked for (the upload and its retries failed).</summary>
     CopyDegraded,
+    /// <summary>A source's latest restore drill failed; it resolves when a drill passes.</summary>
+    DrillFailed,
 }
 
 public enum AlertSeverity { Info, Warning, Critical }

@@ -65,6 +65,9 @@ public sealed class RestoreOperation
     /// <summary>Seconds spent in each stage (fetch, verify, replay, copy, counts).</summary>
     public Dictionary<string, double> Timings { get; set; } = [];
 
+    /// <summary>The restore drill this restore belongs to; its scratch database is dropped when the drill ends.</summary>
+    public Guid? DrillId { get; set; }
+
     /// <summary>Set by the cleanup 90 days after a restore ended (the seed's "archive old restore operations"); the row stays.</summary>
     public DateTimeOffset? ArchivedAt { get; set; }
 

@@ -36,5 +36,18 @@ public sealed class Source
     /// <summary>The storage policy: where backups go, in the order reads try them. Empty means the default location.</summary>
     public List<Guid> StorageLocationIds { get; set; } = [];
 
+    /// <summary>When restore drills run (cron, UTC; the seed's "Monthly: test restore procedures").</summary>
+    public string DrillCronExpression { get; set; } = DefaultDrillCron;
+    public bool DrillEnabled { get; set; } = true;
+    public DateTimeOffset? DrillNextRunAt { get; set; }
+
+    /// <summary>The server drills restore onto; null for the source's own.</summary>
+    public Guid? DrillTargetSourceId { get; set; }
+
+    /// <summary>The source's own checks of a restored copy, run by every drill.</summary>
+    public List<Drills.SqlCheck> SqlChecks { get; set; } = [];
+
+    public const string DefaultDrillCron = "0 4 1 * *";
+
     public static readonly string[] SslModes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"];
 }

@@ -82,6 +82,16 @@ public sealed class AlertConditions(
             where j.status = 'completed' and j.copy_status = 'degraded' and (@source::uuid is null or j.source_id = @source)
             group by j.id, s.name, j.backup_type, j.source_id
             """, 0, now, cancellationToken),
+        AlertKind.DrillFailed => await QueryAsync(rule, """
+            select id::text, name || ': restore drill ' || id || ' failed: ' || coalesce(error_message, failures, 'see the drill'), source_id, id
+            from (select distinct on (d.source_id) d.id, d.source_id, d.status, d.error_message, s.name,
+                         (select string_agg(coalesce(c->>'Name', c->>'name') || ' — ' || coalesce(c->>'Detail', c->>'detail'), '; ')
+                          from jsonb_array_elements(d.checks) c where coalesce(c->>'Passed', c->>'passed')::boolean = false) as failures
+                  from restore_drills d join sources s on s.id = d.source_id
+                  where d.status in ('passed', 'failed') and (@source::uuid is null or d.source_id = @source)
+                  order by d.source_id, d.completed_at desc) latest
+            where status = 'failed'
+            """, 0, now, cancellationToken),
         _ => [],
     };
 

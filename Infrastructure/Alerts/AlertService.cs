@@ -31,6 +31,7 @@ public sealed class AlertService(CatalogDbContext db, SecretProtector secrets)
         ("Gap in the WAL archive", AlertKind.WalGap, AlertSeverity.Critical, null, null),
         ("Replication slot holding back over 8 GiB", AlertKind.SlotRetention, AlertSeverity.Warning, null, 8L << 30),
         ("Backup copy missing from a location", AlertKind.CopyDegraded, AlertSeverity.Warning, null, null),
+        ("Restore drill failed", AlertKind.DrillFailed, AlertSeverity.Critical, null, null),
     ];
 
     /// <summary>Adds each default rule whose kind has no rule yet, so an upgraded catalog gains the new kinds too.</summary>

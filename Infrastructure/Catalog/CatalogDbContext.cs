@@ -34,6 +34,7 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
     public DbSet<AlertDelivery> AlertDeliveries => Set<AlertDelivery>();
     public DbSet<StorageLocation> StorageLocations => Set<StorageLocation>();
     public DbSet<BackupCopy> BackupCopies => Set<BackupCopy>();
+    public DbSet<Domain.Drills.RestoreDrill> RestoreDrills => Set<Domain.Drills.RestoreDrill>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -70,5 +71,7 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
         configurationBuilder.Properties<StorageType>().HaveConversion<SnakeCaseEnumConverter<StorageType>>();
         configurationBuilder.Properties<CopyState>().HaveConversion<SnakeCaseEnumConverter<CopyState>>();
         configurationBuilder.Properties<JobCopyStatus>().HaveConversion<SnakeCaseEnumConverter<JobCopyStatus>>();
+        configurationBuilder.Properties<Domain.Drills.DrillStatus>().HaveConversion<SnakeCaseEnumConverter<Domain.Drills.DrillStatus>>();
+        configurationBuilder.Properties<Domain.Drills.DrillTrigger>().HaveConversion<SnakeCaseEnumConverter<Domain.Drills.DrillTrigger>>();
     }
 }

@@ -13,7 +13,7 @@ using Npgsql;
 namespace BackupPortal.Infrastructure.Jobs;
 
 /// <summary>
-/// Runs queued restores, backups and verifications. Jobs are claimed from the catalog with <c>FOR UPDATE SKIP
+/// Runs queued restores, backups, restore drills and verifications. Jobs are claimed from the catalog with <c>FOR UPDATE SKIP
 /// LOCKED</c> under a lease this instance renews every heartbeat; a job whose lease runs out belonged to a worker that
 /// died, and any instance fails it ("worker lost") and removes its unfinished upload. The heartbeat also writes
 /// progress and passes cancel requests to the running job.
@@ -93,6 +93,17 @@ public sealed class JobWorker(
             return true;
         }
 
+        if (await ClaimAsync(db, $$"""
+            update restore_drills set status = 'running', started_at = now(), worker_id = {0}, lease_expires_at = now() + {{lease}} * interval '1 second'
+            where id = (select id from restore_drills where status = 'pending' order by created_at for update skip locked limit 1)
+            returning id
+            """, stoppingToken, WorkerId) is { } drillId)
+        {
+            var drill = await db.RestoreDrills.SingleAsync(d => d.Id == drillId, stoppingToken);
+            await RunAsync(drillId, stoppingToken, control => services.GetRequiredService<Drills.DrillRunner>().RunAsync(drill, control, WorkerId));
+            return true;
+        }
+
         if (await ClaimAsync(db, """
             update backup_jobs set verifying_since = now()
             where id = (select id from backup_jobs where status = 'completed' and verification_status = 'pending' and verifying_since is null
@@ -166,6 +177,7 @@ public sealed class JobWorker(
         await using (var renew = new NpgsqlCommand($"""
             update backup_jobs set lease_expires_at = now() + {lease} * interval '1 second' where worker_id = @me and status = 'running';
             update restore_operations set lease_expires_at = now() + {lease} * interval '1 second' where worker_id = @me and status = 'running';
+            update restore_drills set lease_expires_at = now() + {lease} * interval '1 second' where worker_id = @me and status = 'running';
             """, connection))
         {
             renew.Parameters.AddWithValue("me", WorkerId);
@@ -219,6 +231,9 @@ public sealed class JobWorker(
                                         else 'watchdog: the restore ran longer than {maxHours} hours and was stopped' end
             where status = 'running' and (lease_expires_at < now() or started_at < now() - {maxHours} * interval '1 hour');
             update backup_jobs set verifying_since = null where verifying_since < now() - {maxHours} * interval '1 hour';
+            update restore_drills set status = 'failed', completed_at = now(),
+                   error_message = 'worker lost: ' || coalesce(worker_id, 'unknown worker') || ' stopped renewing its lease while the drill ran; its scratch databases (bp_drill_*) may be left to drop'
+            where status = 'running' and lease_expires_at < now();
             """, connection);
         var restores = await reapRestores.ExecuteNonQueryAsync(cancellationToken);
         using (var scope = scopes.CreateScope())

@@ -22,8 +22,18 @@ public sealed class RestoreService(
 {
     public async Task<RestoreOperation> QueueAsync(RestoreRequest request, string requestedBy, CancellationToken cancellationToken)
     {
+        var operation = await PrepareAsync(request, requestedBy, cancellationToken);
+        db.RestoreOperations.Add(operation);
+        await db.SaveChangesAsync(cancellationToken);
+        signal.Notify();
+        return operation;
+    }
+
+    /// <summary>A checked restore, not yet saved: queued by <see cref="QueueAsync"/>, or run at once inside a drill.</summary>
+    public async Task<RestoreOperation> PrepareAsync(RestoreRequest request, string requestedBy, CancellationToken cancellationToken)
+    {
         if (request.RestoreType == RestoreType.PointInTime)
-            return await QueuePointInTimeAsync(request, requestedBy, cancellationToken);
+            return await PreparePointInTimeAsync(request, requestedBy, cancellationToken);
         var backup = await db.BackupJobs.FindAsync([request.BackupId], cancellationToken)
             ?? throw new DomainException($"No backup with id {request.BackupId}.", "backupId", 404);
         RestoreRules.EnsureRestorable(backup, request.Force);
@@ -31,14 +41,14 @@ public sealed class RestoreService(
             throw new DomainException($"Backup {backup.Id} is a physical ({backup.BackupType.ToString().ToLowerInvariant()}) backup: restore it with restoreType point_in_time and sourceId.", "restoreType");
         var tables = request.RestoreType == RestoreType.Partial ? ResolveTables(backup.Details!.Tables, request.Tables) : [];
         var (target, database) = await TargetAsync(request, backup.SourceId, backup.DatabaseName, "restored", cancellationToken);
-        return await AddAsync(request, backup.Id, target.Id, database, tables, requestedBy, cancellationToken);
+        return Operation(request, backup.Id, target.Id, database, tables, requestedBy);
     }
 
     /// <summary>
     /// A point in time inside the source's recoverable window, reached from the newest base backup that ends before
     /// it, by a local postgres of the same major version; tables are checked against the base and the live database.
     /// </summary>
-    private async Task<RestoreOperation> QueuePointInTimeAsync(RestoreRequest request, string requestedBy, CancellationToken cancellationToken)
+    private async Task<RestoreOperation> PreparePointInTimeAsync(RestoreRequest request, string requestedBy, CancellationToken cancellationToken)
     {
         var sourceId = request.SourceId ?? (request.BackupId is { } id ? (await db.BackupJobs.FindAsync([id], cancellationToken))?.SourceId : null)
             ?? throw new DomainException("A point-in-time restore needs sourceId: the source to recover.", "sourceId");
@@ -71,7 +81,7 @@ public sealed class RestoreService(
         var tables = request.Tables.Count == 0 ? [] : ResolveTables(await KnownTablesAsync(source, baseJob, cancellationToken), request.Tables);
         var (target, database) = request.KeepInstance ? (source, source.DatabaseName)
             : await TargetAsync(request, source.Id, source.DatabaseName, "pitr", cancellationToken);
-        return await AddAsync(request, baseJob.Id, target.Id, database, tables, requestedBy, cancellationToken);
+        return Operation(request, baseJob.Id, target.Id, database, tables, requestedBy);
     }
 
     /// <summary>Tables at the base backup and in the live database now: a table dropped by mistake is still one to bring back.</summary>
@@ -117,10 +127,8 @@ public sealed class RestoreService(
         return (target, database);
     }
 
-    private async Task<RestoreOperation> AddAsync(
-        RestoreRequest request, Guid backupId, Guid targetId, string database, List<string> tables, string requestedBy, CancellationToken cancellationToken)
-    {
-        var operation = new RestoreOperation
+    private static RestoreOperation Operation(RestoreRequest request, Guid backupId, Guid targetId, string database, List<string> tables, string requestedBy) =>
+        new()
         {
             BackupJobId = backupId,
             TargetSourceId = targetId,
@@ -135,11 +143,6 @@ public sealed class RestoreService(
             RequestedBy = requestedBy,
             Reason = request.Reason,
         };
-        db.RestoreOperations.Add(operation);
-        await db.SaveChangesAsync(cancellationToken);
-        signal.Notify();
-        return operation;
-    }
 
     /// <summary>A queued restore is cancelled at once; a running one is stopped by its worker, which rolls back what it had begun.</summary>
     public async Task<RestoreOperation> CancelAsync(Guid id, string requestedBy, CancellationToken cancellationToken)

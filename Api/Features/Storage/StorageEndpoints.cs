@@ -160,7 +160,7 @@ public sealed class PolicyRequest
     }
 }
 
-public sealed class SetPolicy(StorageService storage) : Endpoint<PolicyRequest, Sources.SourceResponse>
+public sealed class SetPolicy(StorageService storage, Infrastructure.Drills.DrillService drills) : Endpoint<PolicyRequest, Sources.SourceResponse>
 {
     public override void Configure()
     {
@@ -171,5 +171,5 @@ public sealed class SetPolicy(StorageService storage) : Endpoint<PolicyRequest, 
     }
 
     public override async Task HandleAsync(PolicyRequest req, CancellationToken ct) =>
-        await Send.OkAsync(Sources.SourceResponse.From(await storage.SetPolicyAsync(req.Id, req.LocationIds!, ct)), ct);
+        await Send.OkAsync(await Sources.SourceResponse.LoadAsync(await storage.SetPolicyAsync(req.Id, req.LocationIds!, ct), drills, ct), ct);
 }

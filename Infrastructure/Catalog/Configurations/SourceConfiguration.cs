@@ -18,5 +18,8 @@ internal sealed class SourceConfiguration : IEntityTypeConfiguration<Source>
         builder.Ignore(s => s.SlotName);
         // Sources from before storage policies write to the default location.
         builder.Property(s => s.StorageLocationIds).HasDefaultValueSql("'{}'::uuid[]");
+        builder.Property(s => s.SqlChecks).HasColumnType("jsonb").HasDefaultValueSql("'[]'::jsonb");
+        // Existing sources get the default drill schedule from the migration's column defaults.
+        builder.Property(s => s.DrillCronExpression).HasMaxLength(100);
     }
 }

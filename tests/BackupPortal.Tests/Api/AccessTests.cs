@@ -41,6 +41,8 @@ public sealed class AccessTests(ApiFixture fixture)
         ("GET", "/api/v1/storage", "viewer"), ("POST", "/api/v1/storage", "admin"), ("GET", $"/api/v1/storage/{Id}", "viewer"),
         ("PUT", $"/api/v1/storage/{Id}", "admin"), ("DELETE", $"/api/v1/storage/{Id}", "admin"), ("POST", $"/api/v1/storage/{Id}/test", "operator"),
         ("PUT", $"/api/v1/sources/{Id}/storage-policy", "operator"),
+        ("POST", $"/api/v1/sources/{Id}/drill", "operator"), ("GET", $"/api/v1/sources/{Id}/drills", "viewer"), ("GET", $"/api/v1/drills/{Id}", "viewer"),
+        ("PUT", $"/api/v1/sources/{Id}/drill-settings", "admin"),
     ];
 
     private static readonly string[] Ladder = ["viewer", "operator", "admin"];

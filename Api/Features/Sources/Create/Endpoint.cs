@@ -21,6 +21,6 @@ public sealed class Endpoint(SourceService sources) : Endpoint<Request, SourceRe
     public override async Task HandleAsync(Request req, CancellationToken ct)
     {
         var source = await sources.CreateAsync(req.ToInput(), ct);
-        await Send.CreatedAtAsync<Get.Endpoint>(new { id = source.Id }, SourceResponse.From(source), cancellation: ct);
+        await Send.CreatedAtAsync<Get.Endpoint>(new { id = source.Id }, SourceResponse.From(source, null), cancellation: ct);
     }
 }

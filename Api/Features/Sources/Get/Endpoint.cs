@@ -3,7 +3,7 @@ using FastEndpoints;
 
 namespace BackupPortal.Api.Features.Sources.Get;
 
-public sealed class Endpoint(SourceService sources) : Endpoint<IdRequest, SourceResponse>
+public sealed class Endpoint(SourceService sources, Infrastructure.Drills.DrillService drills) : Endpoint<IdRequest, SourceResponse>
 {
     public override void Configure()
     {
@@ -13,5 +13,5 @@ public sealed class Endpoint(SourceService sources) : Endpoint<IdRequest, Source
     }
 
     public override async Task HandleAsync(IdRequest req, CancellationToken ct) =>
-        await Send.OkAsync(SourceResponse.From(await sources.GetAsync(req.Id, ct)), ct);
+        await Send.OkAsync(await SourceResponse.LoadAsync(await sources.GetAsync(req.Id, ct), drills, ct), ct);
 }

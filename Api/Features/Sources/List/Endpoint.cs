@@ -3,7 +3,7 @@ using FastEndpoints;
 
 namespace BackupPortal.Api.Features.Sources.List;
 
-public sealed class Endpoint(SourceService sources) : EndpointWithoutRequest<List<SourceResponse>>
+public sealed class Endpoint(SourceService sources, Infrastructure.Drills.DrillService drills) : EndpointWithoutRequest<List<SourceResponse>>
 {
     public override void Configure()
     {
@@ -12,6 +12,9 @@ public sealed class Endpoint(SourceService sources) : EndpointWithoutRequest<Lis
         Summary(s => s.Summary = "Lists the databases BackupPortal protects.");
     }
 
-    public override async Task HandleAsync(CancellationToken ct) =>
-        await Send.OkAsync([.. (await sources.ListAsync(ct)).Select(SourceResponse.From)], ct);
+    public override async Task HandleAsync(CancellationToken ct)
+    {
+        var proven = await drills.ProvenAsync(ct);
+        await Send.OkAsync([.. (await sources.ListAsync(ct)).Select(s => SourceResponse.From(s, proven.GetValueOrDefault(s.Id)))], ct);
+    }
 }

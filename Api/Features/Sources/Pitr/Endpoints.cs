@@ -4,7 +4,7 @@ using FastEndpoints;
 
 namespace BackupPortal.Api.Features.Sources.Pitr;
 
-public sealed class Enable(PitrService pitr) : Endpoint<IdRequest, SourceResponse>
+public sealed class Enable(PitrService pitr, Infrastructure.Drills.DrillService drills) : Endpoint<IdRequest, SourceResponse>
 {
     public override void Configure()
     {
@@ -15,10 +15,10 @@ public sealed class Enable(PitrService pitr) : Endpoint<IdRequest, SourceRespons
     }
 
     public override async Task HandleAsync(IdRequest req, CancellationToken ct) =>
-        await Send.OkAsync(SourceResponse.From(await pitr.EnableAsync(req.Id, ct)), ct);
+        await Send.OkAsync(await SourceResponse.LoadAsync(await pitr.EnableAsync(req.Id, ct), drills, ct), ct);
 }
 
-public sealed class Disable(PitrService pitr) : Endpoint<IdRequest, SourceResponse>
+public sealed class Disable(PitrService pitr, Infrastructure.Drills.DrillService drills) : Endpoint<IdRequest, SourceResponse>
 {
     public override void Configure()
     {
@@ -29,7 +29,7 @@ public sealed class Disable(PitrService pitr) : Endpoint<IdRequest, SourceRespon
     }
 
     public override async Task HandleAsync(IdRequest req, CancellationToken ct) =>
-        await Send.OkAsync(SourceResponse.From(await pitr.DisableAsync(req.Id, ct)), ct);
+        await Send.OkAsync(await SourceResponse.LoadAsync(await pitr.DisableAsync(req.Id, ct), drills, ct), ct);
 }
 
 public sealed class Window(PitrService pitr) : Endpoint<IdRequest, RecoveryWindow>

@@ -10,7 +10,7 @@ public sealed class Request : SourceRequest
     public sealed class Validator : SourceRequestValidator<Request>;
 }
 
-public sealed class Endpoint(SourceService sources) : Endpoint<Request, SourceResponse>
+public sealed class Endpoint(SourceService sources, Infrastructure.Drills.DrillService drills) : Endpoint<Request, SourceResponse>
 {
     public override void Configure()
     {
@@ -20,5 +20,5 @@ public sealed class Endpoint(SourceService sources) : Endpoint<Request, SourceRe
     }
 
     public override async Task HandleAsync(Request req, CancellationToken ct) =>
-        await Send.OkAsync(SourceResponse.From(await sources.UpdateAsync(req.Id, req.ToInput(), ct)), ct);
+        await Send.OkAsync(await SourceResponse.LoadAsync(await sources.UpdateAsync(req.Id, req.ToInput(), ct), drills, ct), ct);
 }
