@@ -1,5 +1,7 @@
+using System.Text.Json;
 using BackupPortal.Api;
 using BackupPortal.Infrastructure;
+using BackupPortal.Infrastructure.Storage;
 
 if (args.Contains("--worker-only"))
 {
@@ -9,6 +11,35 @@ if (args.Contains("--worker-only"))
     var host = worker.Build();
     host.UseInfrastructure();
     host.Run();
+    return;
+}
+
+if (Array.IndexOf(args, "--reindex") is >= 0 and var at)
+{
+    // Disaster recovery: rebuild the catalog from one location, print what was found, and exit (1 when anything was skipped).
+    var tool = Host.CreateApplicationBuilder(args);
+    tool.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Worker:Enabled"] = "false", ["Pitr:ReceiversEnabled"] = "false", ["Alerts:Enabled"] = "false", ["Scheduler:Enabled"] = "false",
+    });
+    tool.AddInfrastructure();
+    using var host = tool.Build();
+    await host.StartAsync();
+    using (var scope = host.Services.CreateScope())
+    {
+        try
+        {
+            var result = await scope.ServiceProvider.GetRequiredService<Reindexer>().RunAsync(args.ElementAtOrDefault(at + 1) ?? "default", CancellationToken.None);
+            Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+            Environment.ExitCode = result.Errors.Count == 0 ? 0 : 1;
+        }
+        catch (BackupPortal.Domain.Common.DomainException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            Environment.ExitCode = 2;
+        }
+    }
+    await host.StopAsync();
     return;
 }
 

@@ -81,6 +81,7 @@ public static class DependencyInjection
         services.AddScoped<StorageLocations>();
         services.AddScoped<StorageUsage>();
         services.AddScoped<StorageService>();
+        services.AddScoped<Reindexer>();
         services.AddScoped<Drills.DrillService>();
         services.AddScoped<Drills.DrillRunner>();
         services.AddSingleton<JobSignal>();

@@ -13,6 +13,14 @@ public sealed record ArtifactManifest
     public required Guid BackupJobId { get; init; }
     public required Guid SourceId { get; init; }
     public required string SourceName { get; init; }
+
+    /// <summary>Where the source lives (never its password), so a re-index can re-create it, disabled until a password is given.</summary>
+    public string? SourceHost { get; init; }
+    public int? SourcePort { get; init; }
+    public string? SourceDatabase { get; init; }
+    public string? SourceUsername { get; init; }
+    public string? SourceSslMode { get; init; }
+
     public required string DatabaseName { get; init; }
     public required string BackupType { get; init; }
     public required string Trigger { get; init; }
@@ -38,6 +46,11 @@ public sealed record ArtifactManifest
         BackupJobId = job.Id,
         SourceId = source.Id,
         SourceName = source.Name,
+        SourceHost = source.Host,
+        SourcePort = source.Port,
+        SourceDatabase = source.DatabaseName,
+        SourceUsername = source.Username,
+        SourceSslMode = source.SslMode,
         DatabaseName = job.DatabaseName,
         BackupType = JsonNamingPolicy.SnakeCaseLower.ConvertName(job.BackupType.ToString()),
         Trigger = JsonNamingPolicy.SnakeCaseLower.ConvertName(job.Trigger.ToString()),

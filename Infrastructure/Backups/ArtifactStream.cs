@@ -13,16 +13,23 @@ public sealed class ArtifactStream : IAsyncDisposable
 {
     private readonly HashingStream _stored;
     private readonly HashingStream _plain;
+    private readonly DecryptingStream _decrypted;
 
     private ArtifactStream(Stream stored, MasterKeyRing keys, bool compressed)
     {
         _stored = new HashingStream(stored);
-        Stream decrypted = new DecryptingStream(_stored, keys);
-        _plain = new HashingStream(compressed ? new GZipStream(decrypted, CompressionMode.Decompress) : decrypted);
+        _decrypted = new DecryptingStream(_stored, keys);
+        _plain = new HashingStream(compressed ? new GZipStream(_decrypted, CompressionMode.Decompress) : _decrypted);
     }
 
     public Stream Plain => _plain;
     public long PlaintextBytes => _plain.BytesTransferred;
+
+    /// <summary>Once read to the end: what was stored and what it held, as an archive records them.</summary>
+    public string KeyId => _decrypted.KeyId;
+    public long StoredBytes => _stored.BytesTransferred;
+    public string StoredSha256 => _stored.HashHex();
+    public string PlaintextSha256 => _plain.HashHex();
 
     public static async Task<ArtifactStream> OpenAsync(IBackupStorage storage, MasterKeyRing keys, string path, bool compressed, CancellationToken cancellationToken) =>
         new(await storage.OpenReadAsync(path, cancellationToken), keys, compressed);

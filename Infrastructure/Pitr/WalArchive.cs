@@ -26,22 +26,7 @@ public sealed partial class WalArchive(CatalogDbContext db, StorageLocations loc
         var name = Path.GetFileName(file);
         if (await db.WalSegments.AsNoTracking().SingleOrDefaultAsync(w => w.SourceId == sourceId && w.FileName == name, cancellationToken) is { } existing)
             return existing;
-        var length = new FileInfo(file).Length;
-        var isSegment = Lsn.TryParseSegmentName(name, length, out var timeline, out var segment);
-        if (!isSegment) timeline = int.Parse(name[..8], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-        var (firstCommit, lastCommit) = isSegment ? await CommitRangeAsync(file, cancellationToken) : (null, null);
-
-        var row = new WalSegment
-        {
-            SourceId = sourceId,
-            FileName = name,
-            Timeline = timeline,
-            SegmentNumber = isSegment ? (long)segment : null,
-            OriginalBytes = length,
-            StoragePath = StoragePathFor(sourceId, name),
-            FirstCommitAt = firstCommit,
-            LastCommitAt = lastCommit,
-        };
+        var row = await RowAsync(sourceId, file, cancellationToken);
         var storage = await locations.ForWriteAsync(sourceId, null, cancellationToken);
         await using (var writer = await ArtifactWriter.BeginAsync(storage, keys, row.StoragePath, compress: true, cancellationToken, replace: true))
         {
@@ -54,6 +39,53 @@ public sealed partial class WalArchive(CatalogDbContext db, StorageLocations loc
         db.WalSegments.Add(row);
         await db.SaveChangesAsync(cancellationToken);
         return row;
+    }
+
+    /// <summary>
+    /// Re-creates the catalog row of a WAL file found in storage (re-indexing): every chunk is authenticated as it is
+    /// decrypted into a scratch file, whose size, checksums and commit times are then recorded as at archive time.
+    /// </summary>
+    public async Task<WalSegment> RecoverAsync(Guid sourceId, string storagePath, ReplicatedStorage storage, CancellationToken cancellationToken)
+    {
+        var directory = Directory.CreateTempSubdirectory("bp-reindex-").FullName;
+        try
+        {
+            var file = Path.Combine(directory, Path.GetFileName(storagePath)[..^".gz.bpar".Length]);
+            await using var artifact = await ArtifactStream.OpenAsync(storage, keys, storagePath, compressed: true, cancellationToken);
+            await using (var output = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                await artifact.Plain.CopyToAsync(output, 1 << 20, cancellationToken);
+            var row = await RowAsync(sourceId, file, cancellationToken);
+            (row.PlaintextSha256, row.ChecksumSha256, row.FileSizeBytes, row.KeyId) = (artifact.PlaintextSha256, artifact.StoredSha256, artifact.StoredBytes, artifact.KeyId);
+            row.LocationIds = [.. storage.Replicas.Select(r => r.Location.Id)];
+            db.WalSegments.Add(row);
+            await db.SaveChangesAsync(cancellationToken);
+            return row;
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>A segment's row from its plain file: name, timeline and number, size, and the commits it holds.</summary>
+    private async Task<WalSegment> RowAsync(Guid sourceId, string file, CancellationToken cancellationToken)
+    {
+        var name = Path.GetFileName(file);
+        var length = new FileInfo(file).Length;
+        var isSegment = Lsn.TryParseSegmentName(name, length, out var timeline, out var segment);
+        if (!isSegment) timeline = int.Parse(name[..8], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        var (firstCommit, lastCommit) = isSegment ? await CommitRangeAsync(file, cancellationToken) : (null, null);
+        return new WalSegment
+        {
+            SourceId = sourceId,
+            FileName = name,
+            Timeline = timeline,
+            SegmentNumber = isSegment ? (long)segment : null,
+            OriginalBytes = length,
+            StoragePath = StoragePathFor(sourceId, name),
+            FirstCommitAt = firstCommit,
+            LastCommitAt = lastCommit,
+        };
     }
 
     /// <summary>True when earlier segments of the timeline are archived but not the one just before this: WAL was lost in between.</summary>

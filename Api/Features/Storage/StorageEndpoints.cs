@@ -173,3 +173,16 @@ public sealed class SetPolicy(StorageService storage, Infrastructure.Drills.Dril
     public override async Task HandleAsync(PolicyRequest req, CancellationToken ct) =>
         await Send.OkAsync(await Sources.SourceResponse.LoadAsync(await storage.SetPolicyAsync(req.Id, req.LocationIds!, ct), drills, ct), ct);
 }
+
+public sealed class ReindexLocation(Reindexer reindexer) : Endpoint<IdRequest, ReindexResult>
+{
+    public override void Configure()
+    {
+        Post("storage/{id:guid}/reindex");
+        Roles(Role.Admin);
+        Description(b => b.Produces(404));
+        Summary(s => s.Summary = "Rebuilds the catalog from what the location holds: rotated keys, a backup per manifest (completed only once its size and SHA-256 check out, then verified again by the worker), and WAL archive entries. Unknown sources are matched by name or re-created, disabled, without a password. Reads every artifact whole; for large storage run the Api with --reindex instead.");
+    }
+
+    public override async Task HandleAsync(IdRequest req, CancellationToken ct) => await Send.OkAsync(await reindexer.RunAsync(req.Id, ct), ct);
+}

@@ -40,6 +40,7 @@ public sealed class AccessTests(ApiFixture fixture)
         ("POST", "/api/v1/system/self-test", "admin"),
         ("GET", "/api/v1/storage", "viewer"), ("POST", "/api/v1/storage", "admin"), ("GET", $"/api/v1/storage/{Id}", "viewer"),
         ("PUT", $"/api/v1/storage/{Id}", "admin"), ("DELETE", $"/api/v1/storage/{Id}", "admin"), ("POST", $"/api/v1/storage/{Id}/test", "operator"),
+        ("POST", $"/api/v1/storage/{Id}/reindex", "admin"),
         ("PUT", $"/api/v1/sources/{Id}/storage-policy", "operator"),
         ("POST", $"/api/v1/sources/{Id}/drill", "operator"), ("GET", $"/api/v1/sources/{Id}/drills", "viewer"), ("GET", $"/api/v1/drills/{Id}", "viewer"),
         ("PUT", $"/api/v1/sources/{Id}/drill-settings", "admin"),

@@ -5,12 +5,12 @@ using System.Text.Json.Nodes;
 
 namespace BackupPortal.Tests.Infrastructure;
 
-/// <summary>Drives the Api the way a script would: JSON in, JSON out, polling until jobs finish.</summary>
-public sealed class ApiDriver(ApiFixture fixture)
+/// <summary>Drives the Api the way a script would: JSON in, JSON out, polling until jobs finish. Another instance's client may be given.</summary>
+public sealed class ApiDriver(ApiFixture fixture, HttpClient? client = null)
 {
     private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(3);
 
-    public HttpClient Client => fixture.Client;
+    public HttpClient Client => client ?? fixture.Client;
 
     public async Task<JsonNode> SendAsync(HttpMethod method, string url, object? body = null, HttpStatusCode? expect = null)
     {
