@@ -17,7 +17,7 @@ public sealed record VerificationCounts(long Verified, long Failed, long Pending
 public sealed record BackupAt(Guid Id, string BackupType, DateTimeOffset At, double AgeSeconds);
 public sealed record SourceHealth(
     Guid SourceId, string Name, bool Enabled, bool PointInTimeRecovery, BackupAt? LastSuccessful, BackupAt? LastVerified,
-    DateTimeOffset? RecoveryPoint, double? RecoveryPointAgeSeconds);
+    DateTimeOffset? RecoveryPoint, double? RecoveryPointAgeSeconds, DateTimeOffset? LastProvenRestorableAt, double? LastRtoSeconds);
 public sealed record RunningJob(Guid Id, string Kind, Guid SourceId, string Type, DateTimeOffset? StartedAt, long ProgressBytes, long? EstimatedBytes, double? Percent);
 
 public sealed record MetricsSummary(
@@ -32,7 +32,7 @@ public sealed record TimeSeries(string Metric, string Bucket, DateTimeOffset Fro
 /// What the dashboard reads, computed from the catalog: the seed's success-rate and storage queries as API, durations,
 /// per-source protection (last good, last verified, recovery point), and series for charts.
 /// </summary>
-public sealed class MetricsService(CatalogDbContext db, NpgsqlDataSource catalog, StorageUsage usage, WalArchive archive)
+public sealed class MetricsService(CatalogDbContext db, NpgsqlDataSource catalog, StorageUsage usage, WalArchive archive, Drills.DrillService drills)
 {
     public static readonly Dictionary<string, TimeSpan> Windows = new() { ["24h"] = TimeSpan.FromHours(24), ["7d"] = TimeSpan.FromDays(7), ["30d"] = TimeSpan.FromDays(30) };
     public static readonly string[] SeriesMetrics = ["jobs_by_status", "storage_bytes", "duration_seconds"];
@@ -116,6 +116,7 @@ public sealed class MetricsService(CatalogDbContext db, NpgsqlDataSource catalog
     {
         var sources = await db.Sources.AsNoTracking().Where(s => sourceId == null || s.Id == sourceId).OrderBy(s => s.Name).ToListAsync(cancellationToken);
         var health = new List<SourceHealth>();
+        var proven = await drills.ProvenAsync(cancellationToken);
         foreach (var source in sources)
         {
             var done = db.BackupJobs.AsNoTracking().Where(j => j.SourceId == source.Id && j.Status == Domain.Backups.JobStatus.Completed);
@@ -125,7 +126,8 @@ public sealed class MetricsService(CatalogDbContext db, NpgsqlDataSource catalog
             // A logical backup holds the database as of its snapshot, taken when it started.
             var recoveryPoint = source.PointInTimeRecovery ? await archive.LatestAsync(source, cancellationToken) : last?.StartedAt;
             health.Add(new SourceHealth(source.Id, source.Name, source.Enabled, source.PointInTimeRecovery, At(last, now), At(verified, now),
-                recoveryPoint, recoveryPoint is { } point ? Math.Round((now - point).TotalSeconds, 1) : null));
+                recoveryPoint, recoveryPoint is { } point ? Math.Round((now - point).TotalSeconds, 1) : null,
+                proven.GetValueOrDefault(source.Id)?.At, proven.GetValueOrDefault(source.Id)?.RtoSeconds));
         }
         return health;
     }

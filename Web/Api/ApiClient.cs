@@ -136,6 +136,26 @@ public sealed class ApiClient(HttpClient http)
 
     public Task<KeyInfo> RotateKeyAsync(CancellationToken cancellationToken) => SendAsync<KeyInfo>(HttpMethod.Post, "api/v1/keys/rotate", new { }, cancellationToken);
 
+    public async Task<List<Location>> LocationsAsync(CancellationToken cancellationToken) => await GetAsync<List<Location>>("api/v1/storage", cancellationToken) ?? [];
+
+    public Task<Location> CreateLocationAsync(object location, CancellationToken cancellationToken) => SendAsync<Location>(HttpMethod.Post, "api/v1/storage", location, cancellationToken);
+
+    public Task DeleteLocationAsync(Guid id, CancellationToken cancellationToken) => DeleteAsync($"api/v1/storage/{id}", cancellationToken);
+
+    public Task<LocationTest> TestLocationAsync(Guid id, CancellationToken cancellationToken) => SendAsync<LocationTest>(HttpMethod.Post, $"api/v1/storage/{id}/test", new { }, cancellationToken);
+
+    public Task<ReindexResult> ReindexAsync(Guid id, CancellationToken cancellationToken) => SendAsync<ReindexResult>(HttpMethod.Post, $"api/v1/storage/{id}/reindex", new { }, cancellationToken);
+
+    public Task<Source> SetStoragePolicyAsync(Guid sourceId, List<Guid> locationIds, CancellationToken cancellationToken) =>
+        SendAsync<Source>(HttpMethod.Put, $"api/v1/sources/{sourceId}/storage-policy", new { locationIds }, cancellationToken);
+
+    public Task<Drill> StartDrillAsync(Guid sourceId, CancellationToken cancellationToken) => SendAsync<Drill>(HttpMethod.Post, $"api/v1/sources/{sourceId}/drill", new { }, cancellationToken);
+
+    public async Task<List<Drill>> DrillsAsync(Guid sourceId, CancellationToken cancellationToken) => await GetAsync<List<Drill>>($"api/v1/sources/{sourceId}/drills", cancellationToken) ?? [];
+
+    public Task<Source> SaveDrillSettingsAsync(Guid sourceId, object settings, CancellationToken cancellationToken) =>
+        SendAsync<Source>(HttpMethod.Put, $"api/v1/sources/{sourceId}/drill-settings", settings, cancellationToken);
+
     public Task<Schedule?> ScheduleAsync(Guid id, CancellationToken cancellationToken) => GetAsync<Schedule>($"api/v1/schedules/{id}", cancellationToken);
 
     public Task<Schedule> SaveScheduleAsync(Guid? id, object schedule, CancellationToken cancellationToken) =>

@@ -5,15 +5,15 @@ namespace BackupPortal.Web.Api;
 public sealed record StatusCount(string Status, long Count, double Percentage);
 public sealed record StorageByType(string BackupType, long BackupCount, long TotalSizeBytes, long AvgSizeBytes);
 public sealed record StorageBySource(Guid SourceId, string Name, long BackupCount, long TotalSizeBytes);
-public sealed record StorageLocation(string Name, long UsedBytes, long? FreeBytes);
+public sealed record StorageByLocation(string Name, long UsedBytes, long? FreeBytes);
 public sealed record DurationStats(long Count, double? AverageSeconds, double? P95Seconds);
 public sealed record VerificationCounts(long Verified, long Failed, long Pending);
 public sealed record BackupAt(Guid Id, string BackupType, DateTimeOffset At, double AgeSeconds);
 public sealed record SourceHealth(Guid SourceId, string Name, bool Enabled, bool PointInTimeRecovery, BackupAt? LastSuccessful, BackupAt? LastVerified,
-    DateTimeOffset? RecoveryPoint, double? RecoveryPointAgeSeconds);
+    DateTimeOffset? RecoveryPoint, double? RecoveryPointAgeSeconds, DateTimeOffset? LastProvenRestorableAt = null, double? LastRtoSeconds = null);
 public sealed record RunningJob(Guid Id, string Kind, Guid SourceId, string Type, DateTimeOffset? StartedAt, long ProgressBytes, long? EstimatedBytes, double? Percent);
 public sealed record MetricsSummary(string Window, double? SuccessRate, List<StatusCount> ByStatus, List<StorageByType> StorageByType,
-    List<StorageBySource> StorageBySource, List<StorageLocation> Locations, DurationStats Duration, VerificationCounts Verification,
+    List<StorageBySource> StorageBySource, List<StorageByLocation> Locations, DurationStats Duration, VerificationCounts Verification,
     List<SourceHealth> Sources, List<RunningJob> Running);
 public sealed record TimePoint(DateTimeOffset At, Dictionary<string, double> Values);
 public sealed record TimeSeries(string Metric, string Bucket, DateTimeOffset From, DateTimeOffset To, List<TimePoint> Points);
@@ -34,15 +34,32 @@ public sealed record TableCount(string Table, long RowCount);
 public sealed record BackupDetail(Guid Id, Guid SourceId, string DatabaseName, string BackupType, string Status, string Trigger, string RequestedBy,
     string VerificationStatus, long? FileSizeBytes, string? ChecksumSha256, string? StoragePath, string? KeyId, DateTimeOffset? StartedAt,
     DateTimeOffset? CompletedAt, DateTimeOffset CreatedAt, string? ErrorMessage, Progress? Progress, VerificationReport? VerificationReport,
-    List<Metric> Metrics, List<TableCount> Tables, string? ServerVersion, string? ToolVersion, List<string> Notes, string? Log)
+    List<Metric> Metrics, List<TableCount> Tables, string? ServerVersion, string? ToolVersion, List<string> Notes, string? Log,
+    string? CopyStatus, List<BackupCopy> Copies)
 {
     public bool IsActive => Status is "pending" or "running";
 }
 
 public sealed record Source(Guid Id, string Name, string Host, int Port, string Database, bool Enabled, bool PointInTimeRecovery,
-    string Username = "", string SslMode = "prefer", bool HasPassword = false);
+    string Username = "", string SslMode = "prefer", bool HasPassword = false, List<Guid>? StorageLocationIds = null, DrillSettings? Drill = null,
+    DateTimeOffset? LastProvenRestorableAt = null, double? LastRtoSeconds = null);
+public sealed record SqlCheck(string Name, string Sql, string Operator, string Expected);
+public sealed record DrillSettings(string CronExpression, bool Enabled, DateTimeOffset? NextRunAt, Guid? TargetSourceId, List<SqlCheck> Checks);
+public sealed record Drill(Guid Id, Guid SourceId, string Status, string Trigger, string RequestedBy, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt,
+    DateTimeOffset? CompletedAt, Guid? BackupJobId, Guid? RestoreId, double? RtoSeconds, Guid? PitrRestoreId, DateTimeOffset? PitrTargetTime,
+    double? PitrRtoSeconds, List<VerificationCheck> Checks, string? ErrorMessage)
+{
+    public bool IsActive => Status is "pending" or "running";
+}
+public sealed record Location(Guid Id, string Name, string Type, bool IsDefault, string Description, long UsedBytes, long? FreeBytes, long? TotalBytes,
+    string? Path, string? Endpoint, string? Region, string? Bucket, string? Prefix, bool ForcePathStyle, string? AccessKeyId);
+public sealed record LocationTest(bool Ok, bool Write, bool Read, bool Delete, string? Error, double Seconds, long? UsedBytes, long? Objects, long? FreeBytes, long? TotalBytes);
+public sealed record ReindexResult(string Location, int Objects, int Manifests, int BackupsAdded, int BackupsRejected, int CopiesAdded,
+    int SourcesMatched, int SourcesCreated, int WalAdded, int KeysAdded, List<string> Errors, double Seconds);
+public sealed record BackupCopy(Guid LocationId, string Location, string Status, long? SizeBytes, int Attempts, string? Error, DateTimeOffset? StoredAt);
 public sealed record Schedule(Guid Id, Guid SourceId, string Name, string BackupType, string CronExpression, string TimeZone, bool IsActive, DateTimeOffset? NextRunAt,
-    int RetentionDays = 30, int KeepDaily = 7, int KeepWeekly = 4, int KeepMonthly = 12, int KeepYearly = 0, int MaxAttempts = 3, int RetryBackoffSeconds = 60);
+    int RetentionDays = 30, int KeepDaily = 7, int KeepWeekly = 4, int KeepMonthly = 12, int KeepYearly = 0, int MaxAttempts = 3, int RetryBackoffSeconds = 60,
+    List<Guid>? StorageLocationIds = null);
 public sealed record CronPreview(string CronExpression, string TimeZone, List<DateTimeOffset> Runs);
 public sealed record RetentionItem(Guid BackupId, string BackupType, Guid? ScheduleId, DateTimeOffset? TakenAt, string Reason);
 public sealed record RetentionPreview(Guid SourceId, bool Paused, List<RetentionItem> Delete, List<RetentionItem> Keep);

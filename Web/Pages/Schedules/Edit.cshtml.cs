@@ -28,6 +28,11 @@ public sealed class EditModel(ApiClient api) : PageModel
     [BindProperty] public int MaxAttempts { get; set; } = 3;
     [BindProperty] public int RetryBackoffSeconds { get; set; } = 60;
 
+    /// <summary>Ticked: this schedule's backups go to <see cref="StorageLocationIds"/> instead of the source's storage policy.</summary>
+    [BindProperty] public bool OverrideStorage { get; set; }
+    [BindProperty] public List<Guid> StorageLocationIds { get; set; } = [];
+    public List<Location> Locations { get; private set; } = [];
+
     public List<Source> Sources { get; private set; } = [];
     public CronPreview? Preview { get; private set; }
     public RetentionPreview? Retention { get; private set; }
@@ -42,6 +47,7 @@ public sealed class EditModel(ApiClient api) : PageModel
             (Name, SourceId, BackupType, CronExpression, TimeZone, IsActive) = (s.Name, s.SourceId, s.BackupType, s.CronExpression, s.TimeZone, s.IsActive);
             (KeepDaily, KeepWeekly, KeepMonthly, KeepYearly, RetentionDays, MaxAttempts, RetryBackoffSeconds) =
                 (s.KeepDaily, s.KeepWeekly, s.KeepMonthly, s.KeepYearly, s.RetentionDays, s.MaxAttempts, s.RetryBackoffSeconds);
+            (OverrideStorage, StorageLocationIds) = (s.StorageLocationIds is not null, s.StorageLocationIds ?? []);
         }
         await LoadAsync(cancellationToken);
         return Page();
@@ -61,7 +67,7 @@ public sealed class EditModel(ApiClient api) : PageModel
             {
                 name = Name, sourceId = SourceId, backupType = BackupType, cronExpression = CronExpression, timeZone = TimeZone, isActive = IsActive,
                 keepDaily = KeepDaily, keepWeekly = KeepWeekly, keepMonthly = KeepMonthly, keepYearly = KeepYearly, retentionDays = RetentionDays,
-                maxAttempts = MaxAttempts, retryBackoffSeconds = RetryBackoffSeconds,
+                maxAttempts = MaxAttempts, retryBackoffSeconds = RetryBackoffSeconds, storageLocationIds = OverrideStorage ? StorageLocationIds : null,
             }, cancellationToken);
             return Redirect("/schedules");
         }
@@ -93,6 +99,7 @@ public sealed class EditModel(ApiClient api) : PageModel
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         Sources = await api.SourcesAsync(cancellationToken);
+        Locations = await api.LocationsAsync(cancellationToken);
         try
         {
             Preview = await api.PreviewCronAsync(CronExpression, TimeZone, cancellationToken);

@@ -36,9 +36,9 @@ public static class Fmt
     {
         var tone = status switch
         {
-            "completed" or "verified" or "resolved" or "ok" => "good",
+            "completed" or "verified" or "resolved" or "ok" or "passed" or "complete" => "good",
             "failed" or "critical" or "firing" => "bad",
-            "running" or "pending" or "warning" => "busy",
+            "running" or "pending" or "warning" or "degraded" => "busy",
             _ => "neutral",
         };
         return new HtmlString($"<span class=\"status {tone}\" data-status=\"{System.Net.WebUtility.HtmlEncode(status)}\">{System.Net.WebUtility.HtmlEncode(status.Replace('_', ' '))}</span>");

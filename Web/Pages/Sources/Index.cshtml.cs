@@ -13,6 +13,12 @@ public sealed class IndexModel(ApiClient api) : ApiPage
     public Dictionary<Guid, RecoveryWindow> Windows { get; } = [];
     public Guid? TestedId { get; private set; }
     public SourceTest? Test { get; private set; }
+    public List<Location> Locations { get; private set; } = [];
+
+    /// <summary>The source's storage policy by name; an empty policy is the default location.</summary>
+    public string StoredIn(Source source) => source.StorageLocationIds is { Count: > 0 } ids
+        ? string.Join(", ", ids.Select(id => Locations.FirstOrDefault(l => l.Id == id)?.Name ?? id.ToString()[..8]))
+        : "default";
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
@@ -37,6 +43,7 @@ public sealed class IndexModel(ApiClient api) : ApiPage
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         Sources = await api.SourcesAsync(cancellationToken);
+        Locations = await api.LocationsAsync(cancellationToken);
         foreach (var source in Sources.Where(s => s.PointInTimeRecovery))
             if (await api.WindowAsync(source.Id, cancellationToken) is { } window) Windows[source.Id] = window;
     }

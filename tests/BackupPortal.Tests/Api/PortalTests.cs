@@ -323,6 +323,47 @@ public sealed class PortalTests(ApiFixture fixture) : IAsyncLifetime
         Assert.Equal(0, await page.Locator($"tr[data-client='nightly-{suffix}']").CountAsync());
     }
 
+    [Fact]
+    public async Task Admin_adds_an_S3_location_puts_it_in_a_source_policy_and_watches_a_drill_prove_the_source_restorable()
+    {
+        await using var s3 = await S3Server.StartAsync();
+        var (sourceId, _) = await BackupDefaultSourceAsync();
+        var page = await SignInAsync("admin", ApiFixture.AdminPassword, 1280);
+        await page.GotoAsync(_stack.WebUrl + "/storage");
+        var name = "portal-s3-" + Guid.NewGuid().ToString("N")[..6];
+        await page.FillAsync("#locationName", name);
+        await page.FillAsync("#locationEndpoint", s3.Endpoint);
+        await page.FillAsync("#locationBucket", S3Server.Bucket);
+        await page.FillAsync("#locationAccessKey", S3Server.AccessKey);
+        await page.FillAsync("#locationSecret", S3Server.SecretKey);
+        await page.ClickAsync("#add-location");
+        Assert.Contains("added", await page.Locator("p[role=status]").InnerTextAsync());
+        await page.Locator($"tr[data-location='{name}'] button", new() { HasText = "Test" }).ClickAsync();
+        Assert.Contains("Write, read back and delete worked", await page.Locator("#test-result").InnerTextAsync());
+        Assert.DoesNotContain(S3Server.SecretKey + "\"", await page.ContentAsync());
+        await ShootAsync(page, "storage");
+
+        try
+        {
+            await page.GotoAsync($"{_stack.WebUrl}/sources/{sourceId}/drills");
+            await page.Locator("label.choice", new() { HasText = name }).Locator("input").CheckAsync();
+            await page.ClickAsync("#save-policy");
+            Assert.Contains("Storage policy saved", await page.Locator("p[role=status]").InnerTextAsync());
+            await page.ClickAsync("#run-drill");
+            await page.EvaluateAsync("() => window.__stayed = true");
+            await page.Locator("#drills [data-done='yes'] [data-status='passed']").WaitForAsync(new() { Timeout = 120_000 });
+            Assert.True(await page.EvaluateAsync<bool>("() => window.__stayed === true"), "the page reloaded instead of updating in place");
+            await page.ReloadAsync();
+            Assert.Contains("restored in", await page.Locator("#proven").InnerTextAsync());
+            await ShootAsync(page, "drills");
+        }
+        finally
+        {
+            using var http = await AdminClientAsync();
+            await http.PutAsJsonAsync($"{_stack.ApiUrl}/api/v1/sources/{sourceId}/storage-policy", new { locationIds = Array.Empty<Guid>() });
+        }
+    }
+
     /// <summary>A completed, verified full backup of the portal stack's <c>default</c> source, through the Api.</summary>
     private async Task<(string SourceId, string BackupId)> BackupDefaultSourceAsync()
     {
