@@ -81,6 +81,16 @@ public sealed class AlertConditions(
                  join backup_copies c on c.backup_job_id = j.id and c.status = 'failed' join storage_locations l on l.id = c.location_id
             where j.status = 'completed' and j.copy_status = 'degraded' and (@source::uuid is null or j.source_id = @source)
             group by j.id, s.name, j.backup_type, j.source_id
+            union all
+            -- WAL archived in the last day (since the policy last changed) that is missing from a location of the policy.
+            select s.id::text || ':wal:' || l.id, s.name || ': ' || count(*) || ' WAL files archived since '
+                   || to_char(min(w.archived_at) at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC have no copy in ' || l.name, s.id, null::uuid
+            from sources s cross join lateral unnest(s.storage_location_ids) p(location_id)
+                 join storage_locations l on l.id = p.location_id
+                 join wal_segments w on w.source_id = s.id and w.archived_at > greatest(now() - interval '24 hours', s.updated_at)
+                                    and not coalesce(w.location_ids, '{}') @> array[l.id]
+            where @source::uuid is null or s.id = @source
+            group by s.id, s.name, l.id, l.name
             """, 0, now, cancellationToken),
         AlertKind.DrillFailed => await QueryAsync(rule, """
             select id::text, name || ': restore drill ' || id || ' failed: ' || coalesce(error_message, failures, 'see the drill'), source_id, id

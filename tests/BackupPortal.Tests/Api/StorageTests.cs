@@ -136,6 +136,44 @@ public sealed class StorageTests(ApiFixture fixture) : IAsyncLifetime
             && x["message"]!.GetValue<string>().Contains(job["id"]!.ToString()))!["message"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task WAL_archived_while_S3_is_down_stays_local_and_raises_the_copy_alert()
+    {
+        var location = await AddS3LocationAsync();
+        await using var cluster = await PostgresCluster.StartAsync();
+        await cluster.CreateDatabaseAsync("ledger");
+        await cluster.ExecuteAsync("ledger", "create table entries (id int primary key)");
+        var name = $"ledger-{cluster.Port}";
+        var sourceId = (await _api.PostAsync("/api/v1/sources", new
+        {
+            name, host = "127.0.0.1", port = cluster.Port, database = "ledger", username = "postgres", password = "unused", sslMode = "disable",
+        }, HttpStatusCode.Created))["id"]!.ToString();
+        await _api.SendAsync(HttpMethod.Put, $"/api/v1/sources/{sourceId}/storage-policy", new { locationIds = new[] { await DefaultLocationIdAsync(), location["id"]!.ToString() } });
+        try
+        {
+            await _api.PostAsync($"/api/v1/sources/{sourceId}/pitr/enable", new { });
+            var first = await _api.BackupAsync(sourceId, "base");
+            Assert.Equal("complete", first["copyStatus"]!.GetValue<string>());
+
+            _s3.Kill();
+            await cluster.ExecuteAsync("ledger", "insert into entries select generate_series(1, 1000)");
+            // An incremental closes the segment and waits until it is archived (here: locally only).
+            var incremental = await _api.BackupAsync(sourceId, "incremental");
+            Assert.Equal("degraded", incremental["copyStatus"]!.GetValue<string>());
+
+            var alerts = await _api.WaitAsync("/api/v1/alerts?state=firing&pageSize=100", a => a.AsArray().Any(x => x!["kind"]!.GetValue<string>() == "copy_degraded"
+                && x["message"]!.GetValue<string>().StartsWith($"{name}: ") && x["message"]!.GetValue<string>().Contains("WAL files")));
+            Assert.Contains(location["name"]!.GetValue<string>(), alerts.AsArray().First(x => x!["message"]!.GetValue<string>().Contains("WAL files")
+                && x["message"]!.GetValue<string>().StartsWith($"{name}: "))!["message"]!.GetValue<string>());
+            // The window is whole: the local copies carry it.
+            Assert.Empty((await _api.GetAsync($"/api/v1/sources/{sourceId}/recovery-window"))["gaps"]!.AsArray());
+        }
+        finally
+        {
+            await _api.PostAsync($"/api/v1/sources/{sourceId}/pitr/disable", new { });
+        }
+    }
+
     private async Task<JsonNode> AddS3LocationAsync() => await _api.PostAsync("/api/v1/storage", new
     {
         name = "s3-" + Guid.NewGuid().ToString("N")[..8], type = "s3", endpoint = _s3.Endpoint, region = "us-east-1", bucket = S3Server.Bucket,
