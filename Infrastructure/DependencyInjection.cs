@@ -135,11 +135,12 @@ public static class DependencyInjection
 
         // Order matters: the catalog exists before anything reads it.
         services.AddHostedService<CatalogInitializer>();
-        services.AddHostedService<DefaultLocationRegistrar>();
-        services.AddHostedService<KeyRingLoader>();
+        // The default location before anything writes, rotated keys before any job or request needs them.
+        StartupStep<StorageService>.Add(services, (storage, ct) => storage.EnsureDefaultAsync(ct));
+        StartupStep<KeyService>.Add(services, (keys, ct) => keys.LoadAsync(ct));
         services.AddHostedService<IdentityBootstrap>();
         services.AddHostedService<DefaultSourceRegistrar>();
-        services.AddHostedService<AlertDefaults>();
+        StartupStep<AlertService>.Add(services, (alerts, ct) => alerts.SeedDefaultsAsync(ct));
         // Worker__Enabled=false makes an instance that only serves the Api; jobs then run in --worker-only processes.
         if (config.GetValue("Worker:Enabled", true)) services.AddHostedService<JobWorker>();
         if (config.GetValue("Pitr:ReceiversEnabled", true)) services.AddHostedService<WalReceivers>();
