@@ -31,8 +31,10 @@ public sealed class ArtifactStream : IAsyncDisposable
     public string StoredSha256 => _stored.HashHex();
     public string PlaintextSha256 => _plain.HashHex();
 
-    public static async Task<ArtifactStream> OpenAsync(IBackupStorage storage, MasterKeyRing keys, string path, bool compressed, CancellationToken cancellationToken) =>
-        new(await storage.OpenReadAsync(path, cancellationToken), keys, compressed);
+    /// <summary>Opens the first copy that can be read; with <paramref name="size"/>, a copy of another size is passed over.</summary>
+    public static async Task<ArtifactStream> OpenAsync(
+        ReplicatedStorage storage, MasterKeyRing keys, string path, bool compressed, CancellationToken cancellationToken, long? size = null) =>
+        new(await storage.OpenReadAsync(path, size, cancellationToken), keys, compressed);
 
     /// <summary>Call once <see cref="Plain"/> has been read to its end.</summary>
     public void EnsureMatches(string? storedSha256, string? plaintextSha256, string what)

@@ -25,15 +25,11 @@ public sealed class BackupVerifier(
         var clock = Stopwatch.StartNew();
         var details = job.Details ?? throw new InvalidOperationException($"Backup {job.Id} has no recorded details to verify against.");
 
-        var storage = await locations.ForReadAsync(job, cancellationToken);
-        var found = job.StoragePath is null ? null : await storage.LocateAsync(job.StoragePath, cancellationToken);
-        var size = found?.Size;
         // An incremental's recorded size also counts the WAL it covers, which is checked segment by segment.
         var expected = job.BackupType == BackupType.Incremental ? job.FileSizeBytes - job.Details?.Wal?.WalBytes : job.FileSizeBytes;
-        checks.Add(new VerificationCheck("file_size", size > 0 && size == expected,
-            found is not { } at ? $"The artifact is missing from storage ({storage.Name})." : $"Stored {size} bytes in '{at.Replica.Location.Name}'; the catalog recorded {expected}.", clock.Lap())
-        { Figures = { ["storedBytes"] = size, ["expectedBytes"] = expected, ["location"] = found?.Replica.Location.Name } });
-        if (size is null)
+        var (sizeCheck, storage) = await SizeCheckAsync(job, expected, cancellationToken);
+        checks.Add(sizeCheck with { DurationSeconds = clock.Lap() });
+        if (!sizeCheck.Passed)
             return new VerificationReport { StartedAt = started, CompletedAt = DateTimeOffset.UtcNow, Checks = checks };
         if (job.BackupType is BackupType.Base or BackupType.Incremental)
         {
@@ -54,7 +50,7 @@ public sealed class BackupVerifier(
                 scratchEndpoint, redirectStdin: true, redirectStdout: false, captureStdout: true);
             await using var list = PgProcess.Start(tools.PgRestore, ["--list"], scratchEndpoint, redirectStdin: true, redirectStdout: false, captureStdout: true);
 
-            await using var stored = new HashingStream(await storage.OpenReadAsync(job.StoragePath!, cancellationToken));
+            await using var stored = new HashingStream(await storage.OpenReadAsync(job.StoragePath!, expected, cancellationToken));
             string? streamError = null;
             HashingStream? plain = null;
             try
@@ -104,6 +100,27 @@ public sealed class BackupVerifier(
         }
         logger.LogInformation("Verification of backup {JobId}: {Result}", job.Id, checks.All(c => c.Passed) ? "verified" : "failed");
         return new VerificationReport { StartedAt = started, CompletedAt = DateTimeOffset.UtcNow, Checks = checks };
+    }
+
+    /// <summary>
+    /// Every copy's size against the recorded one: the check passes when a copy has it, and the rest of the
+    /// verification reads that copy. A copy that is missing or of another size is marked failed (the job degraded);
+    /// one in a location that cannot be reached right now is only reported.
+    /// </summary>
+    private async Task<(VerificationCheck Check, ReplicatedStorage Storage)> SizeCheckAsync(BackupJob job, long? expected, CancellationToken cancellationToken)
+    {
+        var storage = await locations.ForReadAsync(job, cancellationToken);
+        var sizes = job.StoragePath is null ? [] : await storage.SizesAsync(job.StoragePath, cancellationToken).ToListAsync(cancellationToken);
+        var good = sizes.FirstOrDefault(s => s.Size > 0 && s.Size == expected);
+        var bad = sizes.Where(s => s.Size != expected).ToList();
+        var unusable = string.Join(", ", bad.Select(s => $"'{s.Replica.Location.Name}' {(s.Error is { } error ? $"cannot be reached ({error})" : s.Size is { } size ? $"holds {size} bytes" : "is missing")}"));
+        await locations.MarkDamagedAsync(job, bad.Where(s => s.Error is null)
+            .Select(s => (s.Replica.Location.Id, s.Size is { } size ? $"holds {size} bytes, not {expected}" : "missing")), cancellationToken);
+        var detail = good.Replica is { } at
+            ? $"Stored {expected} bytes in '{at.Location.Name}'; the catalog recorded {expected}.{(bad.Count > 0 ? $" Not usable: {unusable}." : "")}"
+            : sizes.All(s => s.Size is null && s.Error is null) ? $"The artifact is missing from storage ({storage.Name})." : $"No copy has the recorded {expected} bytes: {unusable}.";
+        return (new VerificationCheck("file_size", good.Replica is not null, detail, 0)
+        { Figures = { ["storedBytes"] = good.Size, ["expectedBytes"] = expected, ["location"] = good.Replica?.Location.Name } }, storage);
     }
 
     private static async Task<VerificationCheck> DataCheckAsync(

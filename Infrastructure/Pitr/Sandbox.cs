@@ -53,9 +53,9 @@ public sealed class Sandbox : IAsyncDisposable
     }
 
     /// <summary>Streams a base backup out of storage (authenticated, decompressed) into the data directory.</summary>
-    public async Task<long> ExtractAsync(BackupJob baseBackup, IBackupStorage storage, MasterKeyRing keys, Action<int>? progress, CancellationToken cancellationToken)
+    public async Task<long> ExtractAsync(BackupJob baseBackup, ReplicatedStorage storage, MasterKeyRing keys, Action<int>? progress, CancellationToken cancellationToken)
     {
-        await using var artifact = await ArtifactStream.OpenAsync(storage, keys, baseBackup.StoragePath!, compressed: true, cancellationToken);
+        await using var artifact = await ArtifactStream.OpenAsync(storage, keys, baseBackup.StoragePath!, compressed: true, cancellationToken, baseBackup.FileSizeBytes);
         await using (var tar = new ProgressStream(artifact.Plain, progress))
             await TarFile.ExtractToDirectoryAsync(tar, DataDirectory, overwriteFiles: false, cancellationToken);
         // The tar ends before the gzip stream does; what is left must be read for the checksums to cover all of it.

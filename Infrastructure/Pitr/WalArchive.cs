@@ -56,6 +56,8 @@ public sealed partial class WalArchive(CatalogDbContext db, StorageLocations loc
                 await artifact.Plain.CopyToAsync(output, 1 << 20, cancellationToken);
             var row = await RowAsync(sourceId, file, cancellationToken);
             (row.PlaintextSha256, row.ChecksumSha256, row.FileSizeBytes, row.KeyId) = (artifact.PlaintextSha256, artifact.StoredSha256, artifact.StoredBytes, artifact.KeyId);
+            // Where it was found: under the id the source had when it was archived.
+            row.StoragePath = storagePath;
             row.LocationIds = [.. storage.Replicas.Select(r => r.Location.Id)];
             db.WalSegments.Add(row);
             await db.SaveChangesAsync(cancellationToken);
@@ -99,7 +101,7 @@ public sealed partial class WalArchive(CatalogDbContext db, StorageLocations loc
     /// <summary>Decrypts one archived file into a directory, checking its stored and plain checksums.</summary>
     public async Task RestoreFileAsync(WalSegment segment, string directory, CancellationToken cancellationToken)
     {
-        await using var artifact = await ArtifactStream.OpenAsync(await locations.ForReadAsync(segment, cancellationToken), keys, segment.StoragePath, compressed: true, cancellationToken);
+        await using var artifact = await ArtifactStream.OpenAsync(await locations.ForReadAsync(segment, cancellationToken), keys, segment.StoragePath, compressed: true, cancellationToken, segment.FileSizeBytes);
         await using (var output = new FileStream(Path.Combine(directory, segment.FileName), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             await artifact.Plain.CopyToAsync(output, 1 << 20, cancellationToken);
         artifact.EnsureMatches(segment.ChecksumSha256, segment.PlaintextSha256, $"WAL file {segment.FileName}");
@@ -113,7 +115,7 @@ public sealed partial class WalArchive(CatalogDbContext db, StorageLocations loc
         {
             try
             {
-                await using var artifact = await ArtifactStream.OpenAsync(await locations.ForReadAsync(segment, cancellationToken), keys, segment.StoragePath, compressed: true, cancellationToken);
+                await using var artifact = await ArtifactStream.OpenAsync(await locations.ForReadAsync(segment, cancellationToken), keys, segment.StoragePath, compressed: true, cancellationToken, segment.FileSizeBytes);
                 await artifact.Plain.CopyToAsync(Stream.Null, 1 << 20, cancellationToken);
                 artifact.EnsureMatches(segment.ChecksumSha256, segment.PlaintextSha256, $"WAL file {segment.FileName}");
             }

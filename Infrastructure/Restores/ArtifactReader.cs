@@ -21,7 +21,7 @@ public sealed class ArtifactReader(StorageLocations locations, MasterKeyRing key
         try
         {
             var storage = await locations.ForReadAsync(backup, cancellationToken);
-            await using var stored = new HashingStream(await storage.OpenReadAsync(backup.StoragePath!, cancellationToken));
+            await using var stored = new HashingStream(await storage.OpenReadAsync(backup.StoragePath!, backup.FileSizeBytes, cancellationToken));
             await using var plain = new DecryptingStream(stored, keys);
             var bytes = await StreamPump.CopyAsync(plain, null, [tool.Stdin], cancellationToken, control.AddBytes);
             if (stored.HashHex() != backup.ChecksumSha256)

@@ -50,6 +50,35 @@ public sealed class FanOutUpload : IArtifactUpload
         if (Live.Count == 0) throw new IOException(NoneLeft());
     }
 
+    /// <summary>The blocking write of the pipeline's copy thread: one location is written directly, several at once.</summary>
+    private void Write(ReadOnlySpan<byte> buffer)
+    {
+        if (_copies.Count(c => c.Upload is not null) != 1)
+        {
+            var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length);
+            try
+            {
+                buffer.CopyTo(rented);
+                WriteAsync(rented.AsMemory(0, buffer.Length), CancellationToken.None).GetAwaiter().GetResult();
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+            return;
+        }
+        var copy = _copies.First(c => c.Upload is not null);
+        try
+        {
+            copy.Upload!.Stream.Write(buffer);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            GuardAsync(copy, () => Task.FromException(e)).GetAwaiter().GetResult();
+            throw new IOException(NoneLeft());
+        }
+    }
+
     private async Task FlushAsync(CancellationToken cancellationToken) =>
         await Task.WhenAll(Live.Select(copy => GuardAsync(copy, () => copy.Upload!.Stream.FlushAsync(cancellationToken))));
 
@@ -88,7 +117,9 @@ public sealed class FanOutUpload : IArtifactUpload
         public override long Length => throw new NotSupportedException();
         public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+        public override void Write(byte[] buffer, int offset, int count) => owner.Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer) => owner.Write(buffer);
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => new(owner.WriteAsync(buffer, cancellationToken));
 

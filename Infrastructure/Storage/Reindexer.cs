@@ -34,6 +34,9 @@ public sealed partial class Reindexer(CatalogDbContext db, StorageDrivers driver
     {
         public int Manifests, BackupsAdded, BackupsRejected, CopiesAdded, WalAdded, KeysAdded;
         public HashSet<Guid> Matched { get; } = [];
+
+        /// <summary>A manifest's source id → the catalog's source it was matched to (by name, it may have another id).</summary>
+        public Dictionary<Guid, Guid> Sources { get; } = [];
         public HashSet<Guid> Created { get; } = [];
         public List<string> Errors { get; } = [];
     }
@@ -119,6 +122,7 @@ public sealed partial class Reindexer(CatalogDbContext db, StorageDrivers driver
 
         if (await db.BackupJobs.FindAsync([manifest.BackupJobId], cancellationToken) is { } existing)
         {
+            tally.Sources[manifest.SourceId] = existing.SourceId;
             // Known already (from the catalog or another location): this location's copy is recorded if it checks out.
             var copies = await db.BackupCopies.Where(c => c.BackupJobId == existing.Id).ToListAsync(cancellationToken);
             if (problem is not null || copies.Any(c => c.LocationId == location.Id && c.Status == CopyState.Stored)) return;
@@ -130,6 +134,7 @@ public sealed partial class Reindexer(CatalogDbContext db, StorageDrivers driver
         }
 
         var source = await SourceAsync(manifest, tally, cancellationToken);
+        tally.Sources[manifest.SourceId] = source.Id;
         var job = new BackupJob
         {
             Id = manifest.BackupJobId,
@@ -207,9 +212,10 @@ public sealed partial class Reindexer(CatalogDbContext db, StorageDrivers driver
         return source;
     }
 
-    private async Task WalAsync(ReplicatedStorage storage, Guid sourceId, string path, Tally tally, CancellationToken cancellationToken)
+    private async Task WalAsync(ReplicatedStorage storage, Guid storedUnder, string path, Tally tally, CancellationToken cancellationToken)
     {
         var name = Path.GetFileName(path)[..^".gz.bpar".Length];
+        var sourceId = tally.Sources.GetValueOrDefault(storedUnder, storedUnder);
         if (!await db.Sources.AnyAsync(s => s.Id == sourceId, cancellationToken))
             throw new IOException($"WAL of source {sourceId}, which no manifest names: re-index a location that holds its backups first.");
         if (await db.WalSegments.AnyAsync(w => w.SourceId == sourceId && w.FileName == name, cancellationToken)) return;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using BackupPortal.Domain.Storage;
 using Microsoft.Extensions.Logging;
@@ -43,13 +44,22 @@ public sealed class ReplicatedStorage(IReadOnlyList<Replica> replicas, ILogger l
         return new FanOutUpload(path, copies, logger);
     }
 
-    public async Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken)
+    public Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken) => OpenReadAsync(path, null, cancellationToken);
+
+    /// <summary>The first copy that opens; with <paramref name="size"/>, a copy of another size is passed over as damaged.</summary>
+    public async Task<Stream> OpenReadAsync(string path, long? size, CancellationToken cancellationToken)
     {
         var errors = new List<string>();
         foreach (var replica in replicas)
         {
             try
             {
+                if (size is { } expected && await replica.Driver.GetSizeAsync(path, cancellationToken) is { } actual && actual != expected)
+                {
+                    logger.LogWarning("The copy of {Path} in storage '{Location}' holds {Actual} bytes, not {Expected}; trying the next copy", path, replica.Location.Name, actual, expected);
+                    errors.Add($"{replica.Location.Name}: holds {actual} bytes, not {expected}");
+                    continue;
+                }
                 return await replica.Driver.OpenReadAsync(path, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -66,18 +76,28 @@ public sealed class ReplicatedStorage(IReadOnlyList<Replica> replicas, ILogger l
     /// <summary>The first location that holds the file, and its size there.</summary>
     public async Task<(Replica Replica, long Size)?> LocateAsync(string path, CancellationToken cancellationToken)
     {
+        await foreach (var (replica, size, _) in SizesAsync(path, cancellationToken))
+            if (size is { } found) return (replica, found);
+        return null;
+    }
+
+    /// <summary>Each copy's size in policy order, asked one location at a time: null where it is missing, or with the error where the location could not be asked.</summary>
+    public async IAsyncEnumerable<(Replica Replica, long? Size, string? Error)> SizesAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         foreach (var replica in replicas)
         {
+            (long? Size, string? Error) answer;
             try
             {
-                if (await replica.Driver.GetSizeAsync(path, cancellationToken) is { } size) return (replica, size);
+                answer = (await replica.Driver.GetSizeAsync(path, cancellationToken), null);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogWarning("Could not read the size of {Path} in storage '{Location}': {Error}", path, replica.Location.Name, e.Message);
+                answer = (null, e.Message);
             }
+            yield return (replica, answer.Size, answer.Error);
         }
-        return null;
     }
 
     /// <summary>Deletes every copy; throws after trying them all when one could not be deleted.</summary>

@@ -53,6 +53,18 @@ public sealed class StorageLocations(CatalogDbContext db, StorageDrivers drivers
     public async Task<ReplicatedStorage> EverywhereAsync(CancellationToken cancellationToken) =>
         await ReplicateAsync([.. (await AllAsync(cancellationToken)).Values.OrderByDescending(l => l.IsDefault).ThenBy(l => l.Name).Select(l => l.Id)], cancellationToken);
 
+    /// <summary>Copies that verification found missing or damaged: failed with the reason, and the job degraded, which raises the copy alert.</summary>
+    public async Task MarkDamagedAsync(BackupJob job, IEnumerable<(Guid LocationId, string Error)> damaged, CancellationToken cancellationToken)
+    {
+        var copies = await db.BackupCopies.Where(c => c.BackupJobId == job.Id && c.Status == CopyState.Stored).ToListAsync(cancellationToken);
+        foreach (var (location, error) in damaged)
+        {
+            if (copies.FirstOrDefault(c => c.LocationId == location) is not { } copy) continue;
+            (copy.Status, copy.Error) = (CopyState.Failed, $"Found by verification: {error}.");
+            job.CopyStatus = JobCopyStatus.Degraded;
+        }
+    }
+
     /// <summary>Records where a backup's copies went (a new row per location, or the row updated); the job is degraded when one failed for good.</summary>
     public async Task RecordAsync(BackupJob job, IEnumerable<CopyOutcome> outcomes, long size, string sha256, CancellationToken cancellationToken)
     {

@@ -79,17 +79,27 @@ public sealed class StorageTests(ApiFixture fixture) : IAsyncLifetime
         Assert.Equal(backup["checksumSha256"]!.GetValue<string>(), await S3HashAsync($"{location["prefix"]}/{path}"));
         Assert.NotNull(await S3HashAsync($"{location["prefix"]}/{path}.manifest.json"));
 
-        File.Delete(localFile);
-        var restore = await _api.RestoreAsync(new { backupId = backup["id"]!.ToString(), restoreType = "full", targetDatabase = database + "_back", reason = "local copy lost" });
+        // A damaged local copy (a few bytes too long) is passed over; then a lost one.
+        await File.AppendAllTextAsync(localFile, "garbage");
+        var restore = await _api.RestoreAsync(new { backupId = backup["id"]!.ToString(), restoreType = "full", targetDatabase = database + "_back", reason = "local copy damaged" });
         Assert.True(restore["status"]!.GetValue<string>() == "completed", restore.ToJsonString());
         Assert.Equal(await _api.ChecksumAsync(database, "items"), await _api.ChecksumAsync(database + "_back", "items"));
-        Assert.Contains(fixture.Logs.Text.Split('\n'), l => l.Contains(path) && l.Contains("trying the next copy"));
+        Assert.Contains(fixture.Logs.Text.Split('\n'), l => l.Contains(path) && l.Contains("bytes, not") && l.Contains("trying the next copy"));
 
+        File.Delete(localFile);
+        restore = await _api.RestoreAsync(new { backupId = backup["id"]!.ToString(), restoreType = "full", targetDatabase = database + "_back2", reason = "local copy lost" });
+        Assert.True(restore["status"]!.GetValue<string>() == "completed", restore.ToJsonString());
+        Assert.Equal(await _api.ChecksumAsync(database, "items"), await _api.ChecksumAsync(database + "_back2", "items"));
+
+        // Verification reads the S3 copy, and records the local one as missing: the backup is degraded and says why.
         await _api.PostAsync($"/api/v1/backups/{backup["id"]}/verify", new { }, HttpStatusCode.Accepted);
         var verified = await _api.WaitAsync($"/api/v1/backups/{backup["id"]}", b => b["verificationStatus"]!.GetValue<string>() != "pending");
         var size = verified["verificationReport"]!["checks"]!.AsArray().Single(c => c!["name"]!.GetValue<string>() == "file_size")!;
         Assert.True(verified["verificationStatus"]!.GetValue<string>() == "verified", verified.ToJsonString());
-        Assert.Contains(location["name"]!.GetValue<string>(), size["detail"]!.GetValue<string>());
+        Assert.Contains($"in '{location["name"]}'", size["detail"]!.GetValue<string>());
+        Assert.Contains("'default' is missing", size["detail"]!.GetValue<string>());
+        Assert.Equal("degraded", verified["copyStatus"]!.GetValue<string>());
+        Assert.Contains("Found by verification", verified["copies"]!.AsArray().Single(c => c!["location"]!.GetValue<string>() == "default")!["error"]!.GetValue<string>());
 
         // A location that holds copies is not deleted out from under them.
         await _api.SendAsync(HttpMethod.Delete, $"/api/v1/storage/{location["id"]}", null, HttpStatusCode.Conflict);
