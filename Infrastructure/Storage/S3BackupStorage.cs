@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using Amazon;
 using Amazon.Runtime;
@@ -136,10 +137,15 @@ public sealed class S3BackupStorage : IBackupStorage, IDisposable
     /// <summary>
     /// A multipart upload written as a stream. It starts only when the first part fills, so a small object (a manifest,
     /// a key record) is one PUT; chunk encoding stays off, since S3-compatible servers store its framing as data.
+    /// Part buffers come from the shared pool: an upload holds two at most, and the next upload reuses them.
     /// </summary>
     private sealed class Upload(S3BackupStorage owner, string key) : Stream, IArtifactUpload
     {
-        private byte[] _buffer = new byte[owner.PartSize(1)];
+        private int _capacity = owner.PartSize(1);
+        private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(owner.PartSize(1));
+
+        /// <summary>The buffer of the part in flight; once it is sent, the next part fills it.</summary>
+        private byte[]? _sending;
         private int _filled;
         private string? _uploadId;
         private readonly List<PartETag> _parts = [];
@@ -157,10 +163,10 @@ public sealed class S3BackupStorage : IBackupStorage, IDisposable
         {
             while (buffer.Length > 0)
             {
-                var take = Math.Min(buffer.Length, _buffer.Length - _filled);
-                buffer[..take].CopyTo(_buffer.AsMemory(_filled));
+                var take = Math.Min(buffer.Length, _capacity - _filled);
+                buffer[..take].CopyTo(_buffer!.AsMemory(_filled));
                 (_filled, buffer) = (_filled + take, buffer[take..]);
-                if (_filled == _buffer.Length) await SendPartAsync(cancellationToken);
+                if (_filled == _capacity) await SendPartAsync(cancellationToken);
             }
         }
 
@@ -179,7 +185,7 @@ public sealed class S3BackupStorage : IBackupStorage, IDisposable
             {
                 await owner._client.PutObjectAsync(new PutObjectRequest
                 {
-                    BucketName = owner._bucket, Key = key, InputStream = new MemoryStream(_buffer, 0, _filled, writable: false), UseChunkEncoding = false,
+                    BucketName = owner._bucket, Key = key, InputStream = new MemoryStream(_buffer!, 0, _filled, writable: false), UseChunkEncoding = false,
                 }, cancellationToken);
             }
             else
@@ -192,6 +198,7 @@ public sealed class S3BackupStorage : IBackupStorage, IDisposable
                 }, cancellationToken);
             }
             _committed = true;
+            await ReleaseAsync();
         }
 
         /// <summary>Waits for the part before (one in flight at a time), then sends this one from its own buffer.</summary>
@@ -200,9 +207,16 @@ public sealed class S3BackupStorage : IBackupStorage, IDisposable
             _uploadId ??= (await owner._client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = owner._bucket, Key = key }, cancellationToken)).UploadId;
             if (_inFlight is not null) await _inFlight;
             var number = _parts.Count + 1;
-            _inFlight = SendAsync(number, _buffer, _filled, cancellationToken);
-            _buffer = new byte[owner.PartSize(number + 1)];
-            _filled = 0;
+            _inFlight = SendAsync(number, _buffer!, _filled, cancellationToken);
+            _capacity = owner.PartSize(number + 1);
+            var free = _sending;
+            _sending = _buffer;
+            if (free is null || free.Length < _capacity)
+            {
+                if (free is not null) ArrayPool<byte>.Shared.Return(free);
+                free = ArrayPool<byte>.Shared.Rent(_capacity);
+            }
+            (_buffer, _filled) = (free, 0);
         }
 
         private async Task SendAsync(int number, byte[] part, int length, CancellationToken cancellationToken)
@@ -217,15 +231,8 @@ public sealed class S3BackupStorage : IBackupStorage, IDisposable
 
         public override async ValueTask DisposeAsync()
         {
+            await ReleaseAsync();
             if (_committed || _uploadId is null) return;
-            try
-            {
-                if (_inFlight is not null) await _inFlight;
-            }
-            catch (Exception)
-            {
-                // The upload is being abandoned; the part's own failure was already reported.
-            }
             try
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
@@ -235,6 +242,21 @@ public sealed class S3BackupStorage : IBackupStorage, IDisposable
             {
                 owner._logger.LogWarning("Could not abort the unfinished upload of {Key} in '{Location}': {Error}", key, owner.Name, e.Message);
             }
+        }
+
+        /// <summary>Gives the part buffers back once no request uses them any more.</summary>
+        private async Task ReleaseAsync()
+        {
+            try
+            {
+                if (_inFlight is not null) await _inFlight;
+            }
+            catch (Exception)
+            {
+                // The upload is being abandoned or has failed; that failure was already reported where it happened.
+            }
+            foreach (var buffer in new[] { _buffer, _sending }.OfType<byte[]>()) ArrayPool<byte>.Shared.Return(buffer);
+            (_buffer, _sending, _inFlight) = (null, null, null);
         }
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
