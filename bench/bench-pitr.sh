@@ -11,25 +11,14 @@
 # everything lives in bench/.work-pitr/. Ports 56544 (PostgreSQL) and 5098 (Api) differ from bench.sh's.
 set -euo pipefail
 
-# ---------------------------------------------------------------- settings
+# ---------------------------------------------------------------- settings and helpers
+# log, die, sql, json, api, poll, settle, the cluster, data, publish and Api steps: shared with the other benchmarks.
 cd "$(dirname "$0")/.."
 ROOT=$(pwd -P)
-WORK="$ROOT/bench/.work-pitr"
-PGBIN=${PG_BIN_DIR:-/usr/lib/postgresql/15/bin}
-PORT=56544
-API_PORT=5098
-API_URL="http://127.0.0.1:$API_PORT"
-SCALE=${BENCH_SCALE:-30}
-KEEP=${BENCH_KEEP:-1}
-STRICT=${BENCH_STRICT:-0}
-REPEAT=${BENCH_REPEAT:-1}
-TEXT_ROWS=$((SCALE * 80000))          # rows of random hex text (2.4 M at scale 30)
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+bench_settings .work-pitr 56544 5098
 CHANGED_ROWS=5000                     # pgbench_accounts rows updated before and again after the target time
-PGDATA="$WORK/pgdata"
-PGSOCK="$WORK/run"
-CLIENT_SECRET=$(openssl rand -hex 24)
-API_PID=""
-TOKEN=""
 
 STANZA=bench
 PGBR="$WORK/pgbackrest"               # pgBackRest's config, repository, logs, locks and spool
@@ -43,9 +32,6 @@ RESTORE_ID=""                         # our restore whose kept instance may stil
 TARGET_RATIO=1.0
 
 # ---------------------------------------------------------------- helpers
-# log, die, sql, json, api, poll, settle, the cluster, data, publish and Api steps: shared with bench.sh.
-# shellcheck source=bench/lib.sh
-source "$ROOT/bench/lib.sh"
 
 # pgBackRest as the postgres OS user (it owns the repository), with our config and stanza.
 pgbr() { runuser -u postgres -- pgbackrest --config="$PGBR_CONF" --stanza="$STANZA" "$@"; }

@@ -11,26 +11,14 @@
 # npm ci when missing). s3rver writes to local disk, so this measures our pipeline's cost, not a network's.
 set -euo pipefail
 
-# ---------------------------------------------------------------- settings
+# ---------------------------------------------------------------- settings and helpers (shared with the other benchmarks)
 cd "$(dirname "$0")/.."
 ROOT=$(pwd -P)
-WORK="$ROOT/bench/.work-s3"
-PGBIN=${PG_BIN_DIR:-/usr/lib/postgresql/15/bin}
-PORT=56545
-API_PORT=5095
-S3_PORT=5094
-API_URL="http://127.0.0.1:$API_PORT"
-SCALE=${BENCH_SCALE:-30}
-KEEP=${BENCH_KEEP:-1}
-REPEAT=${BENCH_REPEAT:-1}
-TEXT_ROWS=$((SCALE * 80000))
-PGDATA="$WORK/pgdata"
-PGSOCK="$WORK/run"
-CLIENT_SECRET=$(openssl rand -hex 24)
-API_PID="" S3_PID=""
-
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
+bench_settings .work-s3 56545 5095
+S3_PORT=5094
+S3_PID=""
 
 cleanup() {
     local rc=$?

@@ -10,32 +10,17 @@
 # Runs as root on Debian 12 with PostgreSQL 15 binaries; everything lives in bench/.work/.
 set -euo pipefail
 
-# ---------------------------------------------------------------- settings
+# ---------------------------------------------------------------- settings and helpers
+# log, die, sql, json, api, poll, settle, the cluster, data, publish and Api steps: shared with the other benchmarks.
 cd "$(dirname "$0")/.."
 ROOT=$(pwd -P)
-WORK="$ROOT/bench/.work"
-PGBIN=${PG_BIN_DIR:-/usr/lib/postgresql/15/bin}
-PORT=56543
-API_PORT=5099
-API_URL="http://127.0.0.1:$API_PORT"
-SCALE=${BENCH_SCALE:-30}
-KEEP=${BENCH_KEEP:-1}
-STRICT=${BENCH_STRICT:-0}
-REPEAT=${BENCH_REPEAT:-1}
-TEXT_ROWS=$((SCALE * 80000))          # rows of random hex text (2.4 M at scale 30)
-PGDATA="$WORK/pgdata"
-PGSOCK="$WORK/run"
-CLIENT_SECRET=$(openssl rand -hex 24)
-API_PID=""
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+bench_settings .work 56543 5099
 
 # Targets: our time may exceed the raw tool's by at most 5 %; the Api stays under 150 MB resident.
 TARGET_RATIO=1.05
 TARGET_RSS_MB=150
-
-# ---------------------------------------------------------------- helpers
-# log, die, sql, json, api, poll, settle, the cluster, data, publish and Api steps: shared with bench-pitr.sh.
-# shellcheck source=bench/lib.sh
-source "$ROOT/bench/lib.sh"
 
 cleanup() {
     local rc=$?

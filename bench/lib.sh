@@ -3,6 +3,26 @@
 # The functions read those globals; get_token sets TOKEN, start_api sets API_PID.
 # shellcheck shell=bash
 
+# ---------------------------------------------------------------- settings every script shares
+# bench_settings WORK_DIR_NAME PG_PORT API_PORT: where a script works, its ports, and the BENCH_* options.
+bench_settings() {
+    WORK="$ROOT/bench/$1"
+    PGBIN=${PG_BIN_DIR:-/usr/lib/postgresql/15/bin}
+    PORT=$2
+    API_PORT=$3
+    API_URL="http://127.0.0.1:$API_PORT"
+    SCALE=${BENCH_SCALE:-30}
+    KEEP=${BENCH_KEEP:-1}
+    STRICT=${BENCH_STRICT:-0}
+    REPEAT=${BENCH_REPEAT:-1}
+    TEXT_ROWS=$((SCALE * 80000))          # rows of random hex text (2.4 M at scale 30)
+    PGDATA="$WORK/pgdata"
+    PGSOCK="$WORK/run"
+    CLIENT_SECRET=$(openssl rand -hex 24)
+    API_PID=""
+    TOKEN=""
+}
+
 # ---------------------------------------------------------------- small helpers
 log() { printf '\n[%s] == %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf '\n[%s] FAILED: %s\n' "$(date +%H:%M:%S)" "$*" >&2; exit 1; }
