@@ -58,10 +58,7 @@ cleanup() {
     stop_instances
     stop_api
     stop_instances  # a verification the Api was running when it stopped
-    if [[ -f $PGDATA/postmaster.pid ]]; then
-        log "stopping PostgreSQL"
-        pg_stop "$PGDATA"
-    fi
+    stop_cluster
     finish_work
     exit "$rc"
 }

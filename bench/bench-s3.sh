@@ -25,10 +25,7 @@ cleanup() {
     set +e
     stop_api
     [[ -n $S3_PID ]] && kill "$S3_PID" 2>/dev/null
-    if [[ -f $PGDATA/postmaster.pid ]]; then
-        log "stopping PostgreSQL"
-        pg_stop "$PGDATA"
-    fi
+    stop_cluster
     finish_work
     exit "$rc"
 }

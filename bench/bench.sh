@@ -26,10 +26,7 @@ cleanup() {
     local rc=$?
     set +e
     stop_api
-    if [[ -f $PGDATA/postmaster.pid ]]; then
-        log "stopping PostgreSQL"
-        pg_stop "$PGDATA"
-    fi
+    stop_cluster
     finish_work
     exit "$rc"
 }

@@ -130,6 +130,14 @@ pg_stop() {
     return 0
 }
 
+# stop_cluster: stops the benchmark's own cluster, if it is running.
+stop_cluster() {
+    if [[ -f $PGDATA/postmaster.pid ]]; then
+        log "stopping PostgreSQL"
+        pg_stop "$PGDATA"
+    fi
+}
+
 # finish_work: deletes $WORK with BENCH_KEEP=0, otherwise says where it is.
 finish_work() {
     if [[ ${KEEP:-1} == 0 ]]; then
