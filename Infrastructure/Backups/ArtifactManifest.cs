@@ -22,8 +22,8 @@ public sealed record ArtifactManifest
     public string? SourceSslMode { get; init; }
 
     public required string DatabaseName { get; init; }
-    public required string BackupType { get; init; }
-    public required string Trigger { get; init; }
+    public required BackupType BackupType { get; init; }
+    public required BackupTrigger Trigger { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }
     public required string ArtifactPath { get; init; }
@@ -52,8 +52,8 @@ public sealed record ArtifactManifest
         SourceUsername = source.Username,
         SourceSslMode = source.SslMode,
         DatabaseName = job.DatabaseName,
-        BackupType = JsonNamingPolicy.SnakeCaseLower.ConvertName(job.BackupType.ToString()),
-        Trigger = JsonNamingPolicy.SnakeCaseLower.ConvertName(job.Trigger.ToString()),
+        BackupType = job.BackupType,
+        Trigger = job.Trigger,
         StartedAt = job.StartedAt,
         CompletedAt = job.CompletedAt,
         ArtifactPath = job.StoragePath!,

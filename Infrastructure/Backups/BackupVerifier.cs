@@ -27,7 +27,7 @@ public sealed class BackupVerifier(
 
         // An incremental's recorded size also counts the WAL it covers, which is checked segment by segment.
         var expected = job.BackupType == BackupType.Incremental ? job.FileSizeBytes - job.Details?.Wal?.WalBytes : job.FileSizeBytes;
-        var (sizeCheck, storage) = await SizeCheckAsync(job, expected, cancellationToken);
+        var (sizeCheck, copy) = await SizeCheckAsync(job, expected, cancellationToken);
         checks.Add(sizeCheck with { DurationSeconds = clock.Lap() });
         if (!sizeCheck.Passed)
             return new VerificationReport { StartedAt = started, CompletedAt = DateTimeOffset.UtcNow, Checks = checks };
@@ -50,7 +50,7 @@ public sealed class BackupVerifier(
                 scratchEndpoint, redirectStdin: true, redirectStdout: false, captureStdout: true);
             await using var list = PgProcess.Start(tools.PgRestore, ["--list"], scratchEndpoint, redirectStdin: true, redirectStdout: false, captureStdout: true);
 
-            await using var stored = new HashingStream(await storage.OpenReadAsync(job.StoragePath!, expected, cancellationToken));
+            await using var stored = new HashingStream(await copy!.OpenReadAsync(job.StoragePath!, cancellationToken));
             string? streamError = null;
             HashingStream? plain = null;
             try
@@ -107,7 +107,7 @@ public sealed class BackupVerifier(
     /// verification reads that copy. A copy that is missing or of another size is marked failed (the job degraded);
     /// one in a location that cannot be reached right now is only reported.
     /// </summary>
-    private async Task<(VerificationCheck Check, ReplicatedStorage Storage)> SizeCheckAsync(BackupJob job, long? expected, CancellationToken cancellationToken)
+    private async Task<(VerificationCheck Check, IBackupStorage? Copy)> SizeCheckAsync(BackupJob job, long? expected, CancellationToken cancellationToken)
     {
         var storage = await locations.ForReadAsync(job, cancellationToken);
         var sizes = job.StoragePath is null ? [] : await storage.SizesAsync(job.StoragePath, cancellationToken).ToListAsync(cancellationToken);
@@ -120,7 +120,7 @@ public sealed class BackupVerifier(
             ? $"Stored {expected} bytes in '{at.Location.Name}'; the catalog recorded {expected}.{(bad.Count > 0 ? $" Not usable: {unusable}." : "")}"
             : sizes.All(s => s.Size is null && s.Error is null) ? $"The artifact is missing from storage ({storage.Name})." : $"No copy has the recorded {expected} bytes: {unusable}.";
         return (new VerificationCheck("file_size", good.Replica is not null, detail, 0)
-        { Figures = { ["storedBytes"] = good.Size, ["expectedBytes"] = expected, ["location"] = good.Replica?.Location.Name } }, storage);
+        { Figures = { ["storedBytes"] = good.Size, ["expectedBytes"] = expected, ["location"] = good.Replica?.Location.Name } }, good.Replica?.Driver);
     }
 
     private static async Task<VerificationCheck> DataCheckAsync(

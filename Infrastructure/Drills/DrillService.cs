@@ -39,9 +39,9 @@ public sealed class DrillService(CatalogDbContext db, JobSignal signal)
         return await db.RestoreDrills.AsNoTracking().Where(d => d.SourceId == sourceId).OrderByDescending(d => d.CreatedAt).Take(limit).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Per source, the newest drill that passed.</summary>
-    public async Task<Dictionary<Guid, ProvenRestorable>> ProvenAsync(CancellationToken cancellationToken) =>
-        (await db.RestoreDrills.AsNoTracking().Where(d => d.Status == DrillStatus.Passed)
+    /// <summary>Per source (or for one), the newest drill that passed.</summary>
+    public async Task<Dictionary<Guid, ProvenRestorable>> ProvenAsync(CancellationToken cancellationToken, Guid? sourceId = null) =>
+        (await db.RestoreDrills.AsNoTracking().Where(d => d.Status == DrillStatus.Passed && (sourceId == null || d.SourceId == sourceId))
             .GroupBy(d => d.SourceId).Select(g => g.OrderByDescending(d => d.CompletedAt).First()).ToListAsync(cancellationToken))
         .ToDictionary(d => d.SourceId, d => new ProvenRestorable(d.SourceId, d.Id, d.CompletedAt!.Value, d.RtoSeconds));
 

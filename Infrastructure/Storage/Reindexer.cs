@@ -117,7 +117,7 @@ public sealed partial class Reindexer(CatalogDbContext db, StorageDrivers driver
         tally.Manifests++;
         var location = storage.Replicas[0].Location;
         // An incremental's recorded size also counts the WAL it covers; its own artifact is the index alone.
-        var expected = manifest.ArtifactBytes - (manifest.BackupType == "incremental" ? manifest.Details.Wal?.WalBytes ?? 0 : 0);
+        var expected = manifest.ArtifactBytes - (manifest.BackupType == BackupType.Incremental ? manifest.Details.Wal?.WalBytes ?? 0 : 0);
         var problem = await CheckAsync(storage, manifest.ArtifactPath, expected, manifest.ChecksumSha256, cancellationToken);
 
         if (await db.BackupJobs.FindAsync([manifest.BackupJobId], cancellationToken) is { } existing)
@@ -140,8 +140,8 @@ public sealed partial class Reindexer(CatalogDbContext db, StorageDrivers driver
             Id = manifest.BackupJobId,
             SourceId = source.Id,
             DatabaseName = manifest.DatabaseName,
-            BackupType = Parse<BackupType>(manifest.BackupType),
-            Trigger = Parse<BackupTrigger>(manifest.Trigger),
+            BackupType = manifest.BackupType,
+            Trigger = manifest.Trigger,
             RequestedBy = "reindex",
             StartedAt = manifest.StartedAt,
             CreatedAt = manifest.StartedAt ?? manifest.CompletedAt ?? DateTimeOffset.UtcNow,
@@ -222,11 +222,6 @@ public sealed partial class Reindexer(CatalogDbContext db, StorageDrivers driver
         await archive.RecoverAsync(sourceId, path, storage, cancellationToken);
         tally.WalAdded++;
     }
-
-    private static T Parse<T>(string value) where T : struct, Enum =>
-        Enum.GetValues<T>().FirstOrDefault(v => JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString()) == value) is var parsed
-        && JsonNamingPolicy.SnakeCaseLower.ConvertName(parsed.ToString()) == value
-            ? parsed : throw new JsonException($"'{value}' is not a known {typeof(T).Name}.");
 
     [GeneratedRegex(@"^([0-9a-f]{32})/wal/([0-9A-F]{24}(\.partial)?|[0-9A-F]{8}\.history)\.gz\.bpar$")]
     private static partial Regex WalPath();

@@ -71,13 +71,11 @@ public sealed class ReplicatedStorage(IReadOnlyList<Replica> replicas, ILogger l
         throw new FileNotFoundException($"No copy of '{path}' could be read ({string.Join("; ", errors)}).");
     }
 
-    public async Task<long?> GetSizeAsync(string path, CancellationToken cancellationToken) => (await LocateAsync(path, cancellationToken))?.Size;
-
-    /// <summary>The first location that holds the file, and its size there.</summary>
-    public async Task<(Replica Replica, long Size)?> LocateAsync(string path, CancellationToken cancellationToken)
+    /// <summary>The size of the first copy found.</summary>
+    public async Task<long?> GetSizeAsync(string path, CancellationToken cancellationToken)
     {
-        await foreach (var (replica, size, _) in SizesAsync(path, cancellationToken))
-            if (size is { } found) return (replica, found);
+        await foreach (var (_, size, _) in SizesAsync(path, cancellationToken))
+            if (size is not null) return size;
         return null;
     }
 

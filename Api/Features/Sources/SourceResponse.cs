@@ -22,7 +22,7 @@ public sealed record SourceResponse(
         proven?.At, proven?.RtoSeconds);
 
     public static async Task<SourceResponse> LoadAsync(Source s, DrillService drills, CancellationToken ct) =>
-        From(s, (await drills.ProvenAsync(ct)).GetValueOrDefault(s.Id));
+        From(s, (await drills.ProvenAsync(ct, s.Id)).GetValueOrDefault(s.Id));
 }
 
 /// <summary>A source's restore drills: when they run, where they restore to, and the source's own SQL checks.</summary>
