@@ -61,10 +61,18 @@ if [ ! -f "$DATA/pg/PG_VERSION" ]; then
   rm -f "$DATA/pg.pw"
 fi
 [ "$(id -u)" = 0 ] && chown postgres:postgres "$DATA"
+# A port another program holds would only surface as "pg_ctl: could not start server"; say which and how to move.
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if ! as_postgres "$PG_BIN_DIR/pg_ctl" -D "$DATA/pg" status >/dev/null 2>&1; then
+  port_taken "$PG_PORT" && { echo "Port $PG_PORT is already in use (another ./run.sh?); stop it or set BACKUPPORTAL_PG_PORT." >&2; exit 1; }
   as_postgres "$PG_BIN_DIR/pg_ctl" -D "$DATA/pg" -l "$DATA/postgres.log" -w \
-    -o "-p $PG_PORT -k $DATA -c listen_addresses=127.0.0.1" start >/dev/null
+    -o "-p $PG_PORT -k $DATA -c listen_addresses=127.0.0.1" start >/dev/null \
+    || { echo "PostgreSQL did not start; the end of $DATA/postgres.log:" >&2; tail -n 5 "$DATA/postgres.log" >&2; exit 1; }
 fi
+for url in "$API_URL" "$PORTAL_URL"; do
+  port=${url##*:}; port=${port%%/*}
+  port_taken "$port" && { echo "Port $port ($url) is already in use (another ./run.sh?); stop it or set BACKUPPORTAL_API_URL / BACKUPPORTAL_PORTAL_URL." >&2; exit 1; }
+done
 export PGPASSWORD=$PG_PASSWORD
 PSQL=("$PG_BIN_DIR/psql" -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1)
 if [ "$("${PSQL[@]}" -tAc "select 1 from pg_database where datname = 'demo'")" != 1 ]; then
