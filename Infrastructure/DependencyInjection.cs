@@ -58,6 +58,9 @@ public static class DependencyInjection
         services.AddOptions<VerificationOptions>().BindConfiguration("Verification")
             .PostConfigure(o => o.ConnectionString ??= config.GetConnectionString("Catalog"));
         services.AddOptions<WorkerOptions>().BindConfiguration("Worker");
+        services.AddOptions<RestoreOptions>().BindConfiguration("Restore")
+            .Validate(o => o.Jobs is >= 1 and <= 64, "Restore__Jobs must be between 1 and 64.")
+            .ValidateOnStart();
         services.AddOptions<PitrOptions>().BindConfiguration("Pitr");
         services.AddOptions<AlertOptions>().BindConfiguration("Alerts");
         services.AddOptions<SmtpOptions>().BindConfiguration("Smtp");
@@ -92,6 +95,7 @@ public static class DependencyInjection
         services.AddScoped<BackupVerifier>();
         services.AddScoped<VerificationService>();
         services.AddScoped<ArtifactReader>();
+        services.AddScoped<ParallelRestore>();
         services.AddScoped<RestoreRunner>();
         services.AddScoped<RestoreService>();
         services.AddSingleton<SpoolDirectory>();

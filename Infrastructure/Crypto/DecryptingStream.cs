@@ -53,16 +53,58 @@ public sealed class DecryptingStream : Stream
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
+    /// <summary>
+    /// Moves <paramref name="count"/> plaintext bytes forward. Whole chunks in between are passed over without being
+    /// decrypted (seeking when the storage allows it), so a reader that wants a few ranges of a large artifact pays only
+    /// for those; what it does read is still authenticated chunk by chunk.
+    /// </summary>
+    public void Skip(long count)
+    {
+        while (count > 0)
+        {
+            if (_plainOffset < _plainLength)
+            {
+                var take = (int)Math.Min(count, _plainLength - _plainOffset);
+                _plainOffset += take;
+                count -= take;
+                continue;
+            }
+            if (_sawFinal) throw new CryptographicException("A read past the end of the artifact was asked for.");
+            var (length, final) = ReadChunkLength();
+            if (final || length > count)
+            {
+                DecryptChunk(length, final);
+                continue;
+            }
+            var cipherBytes = length + ArtifactFormat.TagSize;
+            if (_inner.CanSeek) _inner.Seek(cipherBytes, SeekOrigin.Current);
+            else if (_inner.ReadAtLeast(_cipher.AsSpan(0, cipherBytes), cipherBytes, throwOnEndOfStream: false) < cipherBytes)
+                throw new CryptographicException($"The artifact is truncated inside chunk {_index}.");
+            _index++;
+            count -= length;
+        }
+    }
+
     private void ReadChunk()
+    {
+        var (length, final) = ReadChunkLength();
+        DecryptChunk(length, final);
+    }
+
+    private (int Length, bool Final) ReadChunkLength()
     {
         Span<byte> lengthBytes = stackalloc byte[4];
         if (_inner.ReadAtLeast(lengthBytes, 4, throwOnEndOfStream: false) < 4)
             throw new CryptographicException($"The artifact is truncated: it ends after chunk {_index} without its final chunk.");
         var word = BinaryPrimitives.ReadUInt32BigEndian(lengthBytes);
-        var final = (word & ArtifactFormat.FinalFlag) != 0;
         var length = (int)(word & ~ArtifactFormat.FinalFlag);
         if (length > _chunkSize)
             throw new CryptographicException($"Chunk {_index} claims {length} bytes, more than the artifact's chunk size.");
+        return (length, (word & ArtifactFormat.FinalFlag) != 0);
+    }
+
+    private void DecryptChunk(int length, bool final)
+    {
         var total = length + ArtifactFormat.TagSize;
         if (_inner.ReadAtLeast(_cipher.AsSpan(0, total), total, throwOnEndOfStream: false) < total)
             throw new CryptographicException($"The artifact is truncated inside chunk {_index}.");

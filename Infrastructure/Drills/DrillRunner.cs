@@ -99,6 +99,9 @@ public sealed class DrillRunner(
             return;
         }
         var from = window.Gaps.Select(g => g.To).OfType<DateTimeOffset>().Where(t => t > earliest).DefaultIfEmpty(earliest).Max();
+        // Up to the next whole microsecond: the catalog keeps microseconds, and a target stored a fraction before the
+        // window's start would fall outside it.
+        from = new DateTimeOffset((from.UtcTicks + 9) / 10 * 10, TimeSpan.Zero);
         var span = Math.Max(0, (latest - from).TotalSeconds);
         var target = from.AddSeconds(RandomNumberGenerator.GetInt32(0, (int)Math.Min(span, int.MaxValue - 1) + 1));
         drill.PitrTargetTime = target;

@@ -7,6 +7,9 @@ using BackupPortal.Infrastructure.Storage;
 
 namespace BackupPortal.Infrastructure.Restores;
 
+/// <summary>A backup whose artifact was read whole and found intact, where it was read from, and its archive's layout if known.</summary>
+public sealed record CheckedArtifact(BackupJob Backup, ReplicatedStorage Storage, ArchiveLayout? Layout);
+
 /// <summary>
 /// Streams a backup's decrypted archive into a tool's stdin. Every chunk is authenticated before it is passed on, and
 /// the stored checksum is compared before stdin closes; on any failure the tool is killed first, so it never sees a
@@ -24,9 +27,7 @@ public sealed class ArtifactReader(StorageLocations locations, MasterKeyRing key
             await using var stored = new HashingStream(await storage.OpenReadAsync(backup.StoragePath!, backup.FileSizeBytes, cancellationToken));
             await using var plain = new DecryptingStream(stored, keys);
             var bytes = await StreamPump.CopyAsync(plain, null, [tool.Stdin], cancellationToken, control.AddBytes);
-            if (stored.HashHex() != backup.ChecksumSha256)
-                throw new System.Security.Cryptography.CryptographicException(
-                    $"The stored artifact's SHA-256 ({stored.HashHex()}) does not match the recorded {backup.ChecksumSha256}.");
+            EnsureChecksum(backup, stored);
             await StreamPump.CloseQuietlyAsync(tool.Stdin);
             return bytes;
         }
@@ -35,5 +36,95 @@ public sealed class ArtifactReader(StorageLocations locations, MasterKeyRing key
             tool.Kill();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Reads the whole artifact once — every chunk authenticated, the stored checksum compared — and maps the archive
+    /// inside it. The layout is null when the archive is not one <see cref="ArchiveLayout"/> understands.
+    /// </summary>
+    public async Task<CheckedArtifact> ScanAsync(BackupJob backup, CancellationToken cancellationToken)
+    {
+        var storage = await locations.ForReadAsync(backup, cancellationToken);
+        await using var stored = new HashingStream(await storage.OpenReadAsync(backup.StoragePath!, backup.FileSizeBytes, cancellationToken));
+        await using var plain = new DecryptingStream(stored, keys);
+        var layout = await Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                return ArchiveLayout.Read(plain);
+            }
+            catch (InvalidDataException)
+            {
+                plain.CopyTo(Stream.Null);
+                return null;
+            }
+        }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        EnsureChecksum(backup, stored);
+        return new CheckedArtifact(backup, storage, layout);
+    }
+
+    /// <summary>
+    /// Streams only the given plaintext ranges, in order, into a tool's stdin, skipping the chunks between them. Used
+    /// after <see cref="ScanAsync"/> has checked the whole artifact; every byte passed on is still authenticated.
+    /// </summary>
+    public async Task<long> FeedRangesAsync(
+        CheckedArtifact artifact, IReadOnlyList<(long Start, long Length)> ranges, PgProcess tool, CancellationToken cancellationToken, Action<int>? progress)
+    {
+        try
+        {
+            var stored = await artifact.Storage.OpenReadAsync(artifact.Backup.StoragePath!, artifact.Backup.FileSizeBytes, cancellationToken);
+            await using var plain = new DecryptingStream(stored, keys);
+            await using var slices = new RangeStream(plain, ranges);
+            var bytes = await StreamPump.CopyAsync(slices, null, [tool.Stdin], cancellationToken, progress);
+            await StreamPump.CloseQuietlyAsync(tool.Stdin);
+            return bytes;
+        }
+        catch
+        {
+            tool.Kill();
+            throw;
+        }
+    }
+
+    private static void EnsureChecksum(BackupJob backup, HashingStream stored)
+    {
+        if (stored.HashHex() != backup.ChecksumSha256)
+            throw new System.Security.Cryptography.CryptographicException(
+                $"The stored artifact's SHA-256 ({stored.HashHex()}) does not match the recorded {backup.ChecksumSha256}.");
+    }
+
+    /// <summary>A read-only view of some ranges of a decrypted artifact, one after another.</summary>
+    private sealed class RangeStream(DecryptingStream plain, IReadOnlyList<(long Start, long Length)> ranges) : Stream
+    {
+        private int _next;
+        private long _position;
+        private long _left;
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            while (_left == 0)
+            {
+                if (_next == ranges.Count) return 0;
+                var (start, length) = ranges[_next++];
+                if (start < _position) throw new ArgumentException("Ranges must be in order and must not overlap.");
+                plain.Skip(start - _position);
+                (_position, _left) = (start, length);
+            }
+            var read = plain.Read(buffer, offset, (int)Math.Min(count, _left));
+            if (read == 0) throw new System.Security.Cryptography.CryptographicException("The artifact ended before a range it should hold.");
+            _position += read;
+            _left -= read;
+            return read;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -14,11 +14,19 @@ using Npgsql;
 
 namespace BackupPortal.Infrastructure.Restores;
 
-/// <summary>What a restore replays: the tables it holds with their expected row counts, its table of contents, and how to stream it into a tool.</summary>
+/// <summary>
+/// What a restore replays: the tables it holds with their expected row counts, its table of contents, and how to stream
+/// it into a tool. <see cref="Stored"/> is the backup when the input is a stored artifact, which can be restored in parallel.
+/// </summary>
 public sealed record RestoreInput(List<ArchivedTable> Tables, string? TocList, bool SchemaOnly, Func<PgProcess, JobControl, Task<long>> FeedAsync)
 {
+    public BackupJob? Stored { get; init; }
+
     public static RestoreInput From(BackupJob backup, ArtifactReader reader) => new(
-        backup.Details!.Tables, backup.Details.TocList, backup.BackupType == BackupType.SchemaOnly, (tool, control) => reader.FeedAsync(backup, tool, control));
+        backup.Details!.Tables, backup.Details.TocList, backup.BackupType == BackupType.SchemaOnly, (tool, control) => reader.FeedAsync(backup, tool, control))
+    {
+        Stored = backup,
+    };
 }
 
 /// <summary>
@@ -28,7 +36,7 @@ public sealed record RestoreInput(List<ArchivedTable> Tables, string? TocList, b
 /// are put back — any error rolls all of it back. Before overwriting anything a safety backup of the target is taken.
 /// </summary>
 public sealed class RestoreRunner(
-    CatalogDbContext db, SourceConnector connector, PgToolbox tools, ArtifactReader reader, BackupRunner backups,
+    CatalogDbContext db, SourceConnector connector, PgToolbox tools, ArtifactReader reader, ParallelRestore parallel, BackupRunner backups,
     Pitr.PointInTimeRecovery pitr, IOptions<WorkerOptions> workerOptions, ILogger<RestoreRunner> logger)
 {
     public async Task RunAsync(RestoreOperation operation, JobControl control, string workerId)
@@ -86,7 +94,7 @@ public sealed class RestoreRunner(
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var bytes = partial
             ? await RestoreTablesAsync(input, server, exists, tables, operation.NoOwner, control)
-            : await RestoreDatabaseAsync(input, server, exists, operation.NoOwner, control);
+            : await RestoreDatabaseAsync(input, server, exists, operation.NoOwner, control, operation.RecordTiming);
         var restoreSeconds = clock.Elapsed.TotalSeconds;
         var counts = await DatabaseAdmin.CompareCountsAsync(server, tables, input.SchemaOnly, cancellationToken);
         operation.RecordTiming("restore_seconds", restoreSeconds);
@@ -117,7 +125,8 @@ public sealed class RestoreRunner(
         return safety.Id;
     }
 
-    private async Task<long> RestoreDatabaseAsync(RestoreInput input, PgEndpoint server, bool replace, bool noOwner, JobControl control)
+    private async Task<long> RestoreDatabaseAsync(
+        RestoreInput input, PgEndpoint server, bool replace, bool noOwner, JobControl control, Action<string, double> recordTiming)
     {
         var cancellationToken = control.Token;
         var target = server.Database;
@@ -126,10 +135,10 @@ public sealed class RestoreRunner(
         await DatabaseAdmin.CreateDatabaseAsync(server, work, cancellationToken);
         try
         {
-            string[] args = ["--exit-on-error", "--no-password", .. OwnerArgs(noOwner), "--dbname", work];
-            await using var restore = PgProcess.Start(tools.PgRestore, args, server.WithDatabase(work), redirectStdin: true, redirectStdout: false, captureStdout: true);
-            var bytes = await input.FeedAsync(restore, control);
-            await restore.EnsureSuccessAsync(cancellationToken);
+            var bytes = input.Stored is { } stored
+                && await parallel.TryRunAsync(stored, server.WithDatabase(work), OwnerArgs(noOwner), control, recordTiming) is { } restored
+                ? restored
+                : await RestoreInOneProcessAsync(input, server.WithDatabase(work), noOwner, control);
             if (!replace) return bytes;
 
             var counts = await DatabaseAdmin.CompareCountsAsync(server.WithDatabase(work), input.Tables, input.SchemaOnly, cancellationToken);
@@ -144,6 +153,15 @@ public sealed class RestoreRunner(
             await DatabaseAdmin.DropDatabaseAsync(server, work, CancellationToken.None);
             throw;
         }
+    }
+
+    private async Task<long> RestoreInOneProcessAsync(RestoreInput input, PgEndpoint database, bool noOwner, JobControl control)
+    {
+        string[] args = ["--exit-on-error", "--no-password", .. OwnerArgs(noOwner), "--dbname", database.Database];
+        await using var restore = PgProcess.Start(tools.PgRestore, args, database, redirectStdin: true, redirectStdout: false, captureStdout: true);
+        var bytes = await input.FeedAsync(restore, control);
+        await restore.EnsureSuccessAsync(control.Token);
+        return bytes;
     }
 
     private async Task<long> RestoreTablesAsync(

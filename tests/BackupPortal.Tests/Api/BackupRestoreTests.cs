@@ -64,11 +64,24 @@ public sealed class BackupRestoreTests(ApiFixture fixture)
         Assert.True(restore["status"]!.GetValue<string>() == "completed", restore.ToJsonString());
         Assert.Equal("tests", restore["requestedBy"]!.GetValue<string>());
         Assert.All(restore["rowCounts"]!.AsArray(), c => Assert.True(c!["matches"]!.GetValue<bool>()));
+        // Restored in parallel: checked whole first, then data and indexes in several pg_restore processes.
+        Assert.NotNull(restore["timings"]!["check_seconds"]);
+        Assert.NotNull(restore["timings"]!["data_and_index_seconds"]);
 
         foreach (var table in new[] { "everything", "parents", "children" })
             Assert.Equal(await _api.ChecksumAsync(database, table), await _api.ChecksumAsync("roundtrip_copy", table));
         Assert.Equal(3001L, await fixture.Cluster.ScalarAsync<long>("roundtrip_copy", "select nextval('everything_id_seq') - 1"));
+        // Indexes, constraints and the foreign key were built by their own steps.
+        Assert.Equal(
+            await fixture.Cluster.ScalarAsync<string>(database, DefinitionsSql),
+            await fixture.Cluster.ScalarAsync<string>("roundtrip_copy", DefinitionsSql));
     }
+
+    private const string DefinitionsSql = """
+        select string_agg(d, E'\n' order by d) from (
+            select indexdef as d from pg_indexes where schemaname = 'public'
+            union all select conrelid::regclass || ' ' || pg_get_constraintdef(oid) from pg_constraint where connamespace = 'public'::regnamespace) x
+        """;
 
     [Fact]
     public async Task Partial_restore_brings_back_a_dropped_table_and_leaves_a_mutated_table_as_it_is()

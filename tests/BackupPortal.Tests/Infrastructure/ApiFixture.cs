@@ -53,6 +53,8 @@ public sealed class ApiFixture : IAsyncLifetime
             ["BACKUPPORTAL_CLIENT_SECRET"] = ClientSecret,
             ["PG_BIN_DIR"] = PostgresCluster.BinDir,
             ["Worker:PollInterval"] = "00:00:00.500",
+            // Whole-database restores run in parallel whatever the number of cores of the machine running the tests.
+            ["Restore:Jobs"] = "2",
             ["SUPABASE_SERVICE_ROLE_KEY"] = ServiceRoleKey,
             ["METRICS_SCRAPE_KEY"] = ScrapeKey,
             ["BACKUPPORTAL_ADMIN_PASSWORD"] = AdminPassword,

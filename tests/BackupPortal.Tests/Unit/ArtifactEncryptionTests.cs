@@ -83,4 +83,47 @@ public sealed class ArtifactEncryptionTests
         Assert.DoesNotContain("hunter2", sealedValue);
         Assert.Equal("hunter2-secret", protector.Unprotect(sealedValue));
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Skip_passes_over_chunks_and_reads_the_same_bytes_as_a_full_read(bool seekable)
+    {
+        const int chunk = 1 << 20;
+        var plain = RandomNumberGenerator.GetBytes(3 * chunk + 12345);
+        var stored = await EncryptAsync(plain);
+        // A corrupted chunk that is skipped is never read; the chunks that are read still authenticate.
+        stored[stored.Length / 2] ^= 0x40;
+        await using var decrypting = new DecryptingStream(seekable ? new MemoryStream(stored) : new ForwardOnlyStream(stored), _keys);
+
+        var position = 0L;
+        foreach (var (start, length) in new[] { (100L, 10), (chunk - 5L, 5), (3L * chunk + 1, 12000) })
+        {
+            decrypting.Skip(start - position);
+            var read = new byte[length];
+            decrypting.ReadExactly(read);
+            Assert.Equal(plain.AsSpan((int)start, length).ToArray(), read);
+            position = start + length;
+        }
+
+        var rest = new MemoryStream();
+        await decrypting.CopyToAsync(rest);
+        Assert.Equal(plain.AsSpan((int)position).ToArray(), rest.ToArray());
+    }
+
+    [Fact]
+    public async Task Reading_a_corrupted_chunk_after_a_skip_fails_authentication()
+    {
+        var stored = await EncryptAsync(RandomNumberGenerator.GetBytes(3 * (1 << 20)));
+        stored[stored.Length / 2] ^= 0x40;
+        await using var decrypting = new DecryptingStream(new MemoryStream(stored), _keys);
+        decrypting.Skip(1 << 20);
+        Assert.Throws<CryptographicException>(() => decrypting.ReadExactly(new byte[1 << 20]));
+    }
+
+    /// <summary>Storage that can only be read forward, like an S3 response.</summary>
+    private sealed class ForwardOnlyStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
 }
