@@ -21,6 +21,8 @@ bench_settings .work 56543 5099
 # Targets: our time may exceed the raw tool's by at most 5 %; the Api stays under 150 MB resident.
 TARGET_RATIO=1.05
 TARGET_RSS_MB=150
+# Our whole-database restore runs this many pg_restore processes (Restore__Jobs); raw pg_restore -j gets the same.
+JOBS=${BENCH_RESTORE_JOBS:-$(( $(nproc) < 4 ? $(nproc) : 4 ))}
 
 cleanup() {
     local rc=$?
@@ -47,7 +49,7 @@ build_benchdb
 publish_api
 
 # ---------------------------------------------------------------- 4. Api
-start_api
+start_api Restore__Jobs="$JOBS"
 
 # ---------------------------------------------------------------- 5-6. token and source
 get_token
@@ -56,7 +58,7 @@ register_source
 # ---------------------------------------------------------------- 7. measurements
 # Each round times raw pg_dump, our backup, raw pg_restore and our restore, in that order; with BENCH_REPEAT > 1 the
 # best (minimum) time of each is reported, which filters out noise from other work on the machine.
-RAW_DUMP=() OUR_DUMP=() OUR_DUMP_API=() RAW_RESTORE=() OUR_RESTORE=() LOADS=()
+RAW_DUMP=() OUR_DUMP=() OUR_DUMP_API=() RAW_RESTORE=() RAW_RESTORE_J=() OUR_RESTORE=() LOADS=()
 BACKUP_RSS_KB=0 RESTORE_RSS_KB=0
 for round in $(seq "$REPEAT"); do
     (( REPEAT > 1 )) && log "round $round of $REPEAT"
@@ -106,6 +108,16 @@ for round in $(seq "$REPEAT"); do
     RAW_RESTORE+=("$(elapsed "$t0" "$(now)")")
     echo "pg_restore: ${RAW_RESTORE[-1]} s" >&2
 
+    # -- 7c'. the same with pg_restore -j, for reference: our restore is parallel too
+    PGOPTIONS=-cclient_min_messages=warning sql -d postgres -c 'drop database bench_raw_restored' >/dev/null
+    pgtool createdb bench_raw_restored
+    settle
+    log "raw: pg_restore -j $JOBS into bench_raw_restored"
+    t0=$(now)
+    pgtool pg_restore -j "$JOBS" -d bench_raw_restored "$WORK/raw.dump" || die "pg_restore -j failed"
+    RAW_RESTORE_J+=("$(elapsed "$t0" "$(now)")")
+    echo "pg_restore -j $JOBS: ${RAW_RESTORE_J[-1]} s" >&2
+
     # -- 7d. our restore into a new database
     settle
     log "ours: POST /api/v1/restores into bench_restored"
@@ -117,16 +129,16 @@ for round in $(seq "$REPEAT"); do
     rss=$(cat "$WORK/peak_rss_kb"); (( rss > RESTORE_RSS_KB )) && RESTORE_RSS_KB=$rss
     status=$(json 'd["status"]' <<<"$RESTORE_JSON")
     [[ $status == completed ]] || die "our restore ended '$status': $(json 'd["errorMessage"]' <<<"$RESTORE_JSON")"
-    echo "restore: ${OUR_RESTORE[-1]} s, peak RSS $((rss / 1024)) MB" >&2
+    echo "restore: ${OUR_RESTORE[-1]} s, peak RSS $((rss / 1024)) MB, stages $(json 'd["timings"]' <<<"$RESTORE_JSON")" >&2
 done
 HWM_KB=$(rss_kb VmHWM)
 
 # ---------------------------------------------------------------- 7e. report
 log "results"
 export S_RAW_DUMP="${RAW_DUMP[*]}" S_OUR_DUMP="${OUR_DUMP[*]}" S_OUR_DUMP_API="${OUR_DUMP_API[*]}" \
-    S_RAW_RESTORE="${RAW_RESTORE[*]}" S_OUR_RESTORE="${OUR_RESTORE[*]}" S_LOADS="${LOADS[*]}" \
+    S_RAW_RESTORE="${RAW_RESTORE[*]}" S_RAW_RESTORE_J="${RAW_RESTORE_J[*]}" S_OUR_RESTORE="${OUR_RESTORE[*]}" S_LOADS="${LOADS[*]}" \
     BACKUP_RSS_KB RESTORE_RSS_KB HWM_KB DB_BYTES DUMP_BYTES ARTIFACT_BYTES SCALE TEXT_ROWS REPEAT \
-    TARGET_RATIO TARGET_RSS_MB VERIFY_S verification
+    TARGET_RATIO TARGET_RSS_MB VERIFY_S verification JOBS
 python3 - "$WORK/results.json" <<'PY'
 import json, os, sys, datetime
 e = os.environ
@@ -138,6 +150,7 @@ ratio_target, rss_target = f("TARGET_RATIO"), f("TARGET_RSS_MB")
 repeat = int(e["REPEAT"])
 dump_ratio = best("OUR_DUMP") / best("RAW_DUMP")
 restore_ratio = best("OUR_RESTORE") / best("RAW_RESTORE")
+parallel_ratio = best("OUR_RESTORE") / best("RAW_RESTORE_J")
 rss_mb = f("BACKUP_RSS_KB") / 1024
 ok = lambda good: "ok" if good else "MISSED"
 
@@ -146,6 +159,8 @@ rows = [
      f"<= {ratio_target}x", ok(dump_ratio <= ratio_target)),
     ("restore  (pg_restore)", f"{best('RAW_RESTORE'):.2f} s", f"{best('OUR_RESTORE'):.2f} s", f"{restore_ratio:.3f}x",
      f"<= {ratio_target}x", ok(restore_ratio <= ratio_target)),
+    (f"restore  (pg_restore -j {e['JOBS']})", f"{best('RAW_RESTORE_J'):.2f} s", f"{best('OUR_RESTORE'):.2f} s",
+     f"{parallel_ratio:.3f}x", "", "(ref.)"),
     ("Api peak RSS (backup)", "", f"{rss_mb:.1f} MB", "", f"<= {rss_target:.0f} MB", ok(rss_mb <= rss_target)),
     ("Api peak RSS (restore)", "", f"{f('RESTORE_RSS_KB') / 1024:.1f} MB", "", "", ""),
     ("Api VmHWM (lifetime)", "", f"{f('HWM_KB') / 1024:.1f} MB", "", "", ""),
@@ -165,8 +180,9 @@ for r in rows:
 print(f"(Api-reported backup duration_seconds: {best('OUR_DUMP_API'):.2f} s; last verification {e['verification']} "
       f"after {f('VERIFY_S'):.1f} s; load average at start of each round: {e['S_LOADS']})")
 if repeat > 1:
-    for name, k in [("raw pg_dump", "RAW_DUMP"), ("our backup", "OUR_DUMP"), ("raw pg_restore", "RAW_RESTORE"), ("our restore", "OUR_RESTORE")]:
-        print(f"  {name:15} rounds: {' '.join(f'{x:.2f}' for x in samples(k))} s")
+    for name, k in [("raw pg_dump", "RAW_DUMP"), ("our backup", "OUR_DUMP"), ("raw pg_restore", "RAW_RESTORE"),
+                    ("raw pg_restore -j", "RAW_RESTORE_J"), ("our restore", "OUR_RESTORE")]:
+        print(f"  {name:17} rounds: {' '.join(f'{x:.2f}' for x in samples(k))} s")
 
 results = {
     "timestamp": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -179,6 +195,7 @@ results = {
                "raw_samples": samples("RAW_DUMP"), "ours_samples": samples("OUR_DUMP"),
                "target_ratio": ratio_target, "met": dump_ratio <= ratio_target},
     "restore": {"raw_seconds": best("RAW_RESTORE"), "ours_seconds": best("OUR_RESTORE"), "ratio": round(restore_ratio, 4),
+                "jobs": int(e["JOBS"]), "raw_parallel_seconds": best("RAW_RESTORE_J"), "ratio_vs_parallel": round(parallel_ratio, 4),
                 "raw_samples": samples("RAW_RESTORE"), "ours_samples": samples("OUR_RESTORE"),
                 "target_ratio": ratio_target, "met": restore_ratio <= ratio_target},
     "api_rss": {"peak_backup_mb": round(rss_mb, 1), "peak_restore_mb": round(f("RESTORE_RSS_KB") / 1024, 1),
