@@ -7,8 +7,8 @@ using BackupPortal.Infrastructure.Storage;
 
 namespace BackupPortal.Infrastructure.Restores;
 
-/// <summary>A backup whose artifact was read whole and found intact, where it was read from, and its archive's layout if known.</summary>
-public sealed record CheckedArtifact(BackupJob Backup, ReplicatedStorage Storage, ArchiveLayout? Layout);
+/// <summary>A backup whose artifact was read whole and found intact, where it was read from, and its archive's layout.</summary>
+public sealed record CheckedArtifact(BackupJob Backup, ReplicatedStorage Storage, ArchiveLayout Layout);
 
 /// <summary>
 /// Streams a backup's decrypted archive into a tool's stdin. Every chunk is authenticated before it is passed on, and
@@ -40,12 +40,20 @@ public sealed class ArtifactReader(StorageLocations locations, MasterKeyRing key
 
     /// <summary>
     /// Reads the whole artifact once — every chunk authenticated, the stored checksum compared — and maps the archive
-    /// inside it. The layout is null when the archive is not one <see cref="ArchiveLayout"/> understands.
+    /// inside it for a restore by several processes. Null when that would not pay: the copy that answers cannot seek
+    /// (a remote one, which each process would download again; it is not read here), or the archive is not one
+    /// <see cref="ArchiveLayout"/> understands.
     /// </summary>
-    public async Task<CheckedArtifact> ScanAsync(BackupJob backup, CancellationToken cancellationToken)
+    public async Task<CheckedArtifact?> ScanAsync(BackupJob backup, CancellationToken cancellationToken)
     {
         var storage = await locations.ForReadAsync(backup, cancellationToken);
-        await using var stored = new HashingStream(await storage.OpenReadAsync(backup.StoragePath!, backup.FileSizeBytes, cancellationToken));
+        var opened = await storage.OpenReadAsync(backup.StoragePath!, backup.FileSizeBytes, cancellationToken);
+        if (!opened.CanSeek)
+        {
+            await opened.DisposeAsync();
+            return null;
+        }
+        await using var stored = new HashingStream(opened);
         await using var plain = new DecryptingStream(stored, keys);
         var layout = await Task.Factory.StartNew(() =>
         {
@@ -60,7 +68,7 @@ public sealed class ArtifactReader(StorageLocations locations, MasterKeyRing key
             }
         }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         EnsureChecksum(backup, stored);
-        return new CheckedArtifact(backup, storage, layout);
+        return layout is null ? null : new CheckedArtifact(backup, storage, layout);
     }
 
     /// <summary>

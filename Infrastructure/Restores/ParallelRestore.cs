@@ -32,14 +32,12 @@ public sealed class ParallelRestore(ArtifactReader reader, PgToolbox tools, IOpt
         var jobs = options.Value.Jobs;
         if (jobs < 2 || backup.BackupType == BackupType.SchemaOnly || backup.Details?.TocList is not { } tocList) return null;
         var clock = Stopwatch.StartNew();
-        var artifact = await reader.ScanAsync(backup, control.Token);
-        recordTiming("check_seconds", clock.Elapsed.TotalSeconds);
-        var plan = artifact.Layout is { } layout ? RestorePlan.Create(layout, tocList, jobs) : null;
-        if (plan is null)
+        if (await reader.ScanAsync(backup, control.Token) is not { } artifact || RestorePlan.Create(artifact.Layout, tocList, jobs) is not { } plan)
         {
-            logger.LogInformation("Backup {BackupId}: its archive cannot be split, so it is restored by one pg_restore", backup.Id);
+            logger.LogInformation("Backup {BackupId} is restored by one pg_restore: its copy is remote or its archive cannot be split", backup.Id);
             return null;
         }
+        recordTiming("check_seconds", clock.Elapsed.TotalSeconds);
 
         Task Run(string section, RestoreStep step, CancellationToken stop) => RunStepAsync(section, step, artifact, database, ownerArgs, control, stop);
         async Task Stage(string name, IEnumerable<Func<CancellationToken, Task>> work)
@@ -70,7 +68,7 @@ public sealed class ParallelRestore(ArtifactReader reader, PgToolbox tools, IOpt
         })));
         await Stage("post_data_seconds", [stop => Run("post-data", plan.PostData, stop)]);
         logger.LogInformation("Backup {BackupId} restored by up to {Jobs} pg_restore processes at once", backup.Id, jobs);
-        return artifact.Layout!.Length;
+        return artifact.Layout.Length;
     }
 
     /// <summary>Runs work at once; the first failure cancels the rest and is the error reported.</summary>
