@@ -121,7 +121,7 @@ public sealed class ParallelRestore(ArtifactReader reader, PgToolbox tools, IOpt
 /// <summary>One <c>pg_restore</c>: its <c>--use-list</c> file and the plaintext ranges of the archive it is fed.</summary>
 public sealed record RestoreStep(string List, IReadOnlyList<(long Start, long Length)> Ranges);
 
-/// <summary>Some tables' data, then their indexes and key constraints, each big table's builds in a process of their own.</summary>
+/// <summary>One big table's data or several small ones', then their indexes and key constraints.</summary>
 public sealed record TableLoad(RestoreStep Data, IReadOnlyList<RestoreStep> Indexes);
 
 /// <summary>How a mapped archive is split between processes.</summary>
@@ -129,12 +129,16 @@ public sealed record RestorePlan(RestoreStep PreData, IReadOnlyList<TableLoad> L
 {
     private static readonly HashSet<string> IndexBuilds = ["INDEX", "CONSTRAINT"];
 
-    // A table whose data block is at least this big gets its index builds spread over processes of their own.
-    private const long BigTable = 8 << 20;
+    // A table whose data block is at least this big loads in a process of its own, so its indexes can start as soon as
+    // it is in, and its index builds get a process each. Only the largest few, as every process reads the whole table
+    // of contents again.
+    private const long BigTable = 1 << 20;
+    private const int BigTablesPerJob = 4;
 
     /// <summary>
     /// Null when the archive's table of contents does not match the <c>pg_restore --list</c> recorded at backup time.
-    /// Data blocks are spread by size over the processes and fed in archive order.
+    /// Loads are listed largest first: the biggest tables alone, then the rest spread by size over the processes, each
+    /// process fed its blocks in archive order.
     /// </summary>
     public static RestorePlan? Create(ArchiveLayout layout, string tocList, int jobs)
     {
@@ -164,8 +168,10 @@ public sealed record RestorePlan(RestoreStep PreData, IReadOnlyList<TableLoad> L
         string List(IEnumerable<ArchiveEntry> entries) => string.Join('\n', entries.Where(e => lines.ContainsKey(e.DumpId)).Select(e => lines[e.DumpId])) + "\n";
         long Size(ArchiveEntry e) => blocks.GetValueOrDefault(e.DumpId)?.Length ?? 0;
 
-        var buckets = Spread(layout.Entries.Where(e => sections[e.DumpId] == ArchiveSection.Data), Size, jobs)
-            .Select(bucket => bucket.OrderBy(e => blocks.GetValueOrDefault(e.DumpId)?.Start ?? -1).ToList())
+        var data = layout.Entries.Where(e => sections[e.DumpId] == ArchiveSection.Data).ToList();
+        var big = data.Where(e => Size(e) >= BigTable).OrderByDescending(Size).Take(jobs * BigTablesPerJob).ToList();
+        var buckets = big.Select(e => new List<ArchiveEntry> { e })
+            .Concat(Spread(data.Except(big), Size, jobs).Select(bucket => bucket.OrderBy(e => blocks.GetValueOrDefault(e.DumpId)?.Start ?? -1).ToList()))
             .ToList();
         // Which load brings each table's data, and how big it is: a TABLE DATA entry depends on its TABLE.
         var loadedBy = new Dictionary<int, (int Load, long Size)>();

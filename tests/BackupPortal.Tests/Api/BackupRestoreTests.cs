@@ -187,6 +187,31 @@ public sealed class BackupRestoreTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_restore_that_hits_an_error_fails_stops_every_process_and_leaves_no_database()
+    {
+        var database = "lost_owner_src";
+        var sourceId = await _api.AddSourceAsync(database, """
+            create role bp_lost_owner;
+            create table kept (id int primary key, note text);
+            insert into kept select i, 'n' || i from generate_series(1, 20000) i;
+            create table owned (id int primary key);
+            alter table owned owner to bp_lost_owner;
+            """);
+        var backup = await _api.BackupAsync(sourceId);
+        await fixture.Cluster.ExecuteAsync(database, "alter table owned owner to postgres; drop role bp_lost_owner;");
+
+        var failed = await _api.RestoreAsync(new { backupId = backup["id"]!.ToString(), restoreType = "full", targetDatabase = "lost_owner_copy", reason = "owner gone" });
+        Assert.Equal("failed", failed["status"]!.GetValue<string>());
+        Assert.Contains("bp_lost_owner", failed["errorMessage"]!.GetValue<string>());
+        Assert.False(await fixture.Cluster.ScalarAsync<bool>("postgres", "select exists(select 1 from pg_database where datname = 'lost_owner_copy')"));
+        Assert.Equal(0L, await fixture.Cluster.ScalarAsync<long>("postgres", "select count(*) from pg_stat_activity where datname = 'lost_owner_copy'"));
+
+        var withoutOwners = await _api.RestoreAsync(new { backupId = backup["id"]!.ToString(), restoreType = "full", targetDatabase = "lost_owner_copy", noOwner = true, reason = "owners left out" });
+        Assert.True(withoutOwners["status"]!.GetValue<string>() == "completed", withoutOwners.ToJsonString());
+        Assert.Equal(await _api.ChecksumAsync(database, "kept"), await _api.ChecksumAsync("lost_owner_copy", "kept"));
+    }
+
+    [Fact]
     public async Task Overwriting_an_existing_database_needs_overwrite_and_the_exact_name_to_confirm()
     {
         var database = "overwrite_src";
