@@ -39,7 +39,7 @@ public sealed class ParallelRestore(ArtifactReader reader, PgToolbox tools, IOpt
         }
         recordTiming("check_seconds", clock.Elapsed.TotalSeconds);
 
-        Task Run(string section, RestoreStep step, CancellationToken stop) => RunStepAsync(section, step, artifact, database, ownerArgs, control, stop);
+        Task Run(RestoreStep step, CancellationToken stop) => RunStepAsync(step, artifact, database, ownerArgs, control, stop);
         async Task Stage(string name, IEnumerable<Func<CancellationToken, Task>> work)
         {
             var started = clock.Elapsed;
@@ -47,14 +47,14 @@ public sealed class ParallelRestore(ArtifactReader reader, PgToolbox tools, IOpt
             recordTiming(name, (clock.Elapsed - started).TotalSeconds);
         }
 
-        await Stage("pre_data_seconds", [stop => Run("pre-data", plan.PreData, stop)]);
+        await Stage("pre_data_seconds", [stop => Run(plan.PreData, stop)]);
         using var slots = new SemaphoreSlim(jobs);
-        async Task InSlot(string section, RestoreStep step, CancellationToken stop)
+        async Task InSlot(RestoreStep step, CancellationToken stop)
         {
             await slots.WaitAsync(stop);
             try
             {
-                await Run(section, step, stop);
+                await Run(step, stop);
             }
             finally
             {
@@ -63,10 +63,10 @@ public sealed class ParallelRestore(ArtifactReader reader, PgToolbox tools, IOpt
         }
         await Stage("data_and_index_seconds", plan.Loads.Select(load => (Func<CancellationToken, Task>)(async stop =>
         {
-            await InSlot("data", load.Data, stop);
-            await Task.WhenAll(load.Indexes.Select(step => InSlot("post-data", step, stop)));
+            await InSlot(load.Data, stop);
+            await Task.WhenAll(load.Indexes.Select(step => InSlot(step, stop)));
         })));
-        await Stage("post_data_seconds", [stop => Run("post-data", plan.PostData, stop)]);
+        await Stage("post_data_seconds", [stop => Run(plan.PostData, stop)]);
         logger.LogInformation("Backup {BackupId} restored by up to {Jobs} pg_restore processes at once", backup.Id, jobs);
         return artifact.Layout.Length;
     }
@@ -100,13 +100,15 @@ public sealed class ParallelRestore(ArtifactReader reader, PgToolbox tools, IOpt
     }
 
     private async Task RunStepAsync(
-        string section, RestoreStep step, CheckedArtifact artifact, PgEndpoint database, IReadOnlyList<string> ownerArgs, JobControl control, CancellationToken stop)
+        RestoreStep step, CheckedArtifact artifact, PgEndpoint database, IReadOnlyList<string> ownerArgs, JobControl control, CancellationToken stop)
     {
         var listFile = Path.GetTempFileName();
         try
         {
             await File.WriteAllTextAsync(listFile, step.List, stop);
-            string[] args = ["--section", section, "--use-list", listFile, "--exit-on-error", "--no-password", .. ownerArgs, "--dbname", database.Database];
+            // No --section: pg_restore would place a comment or grant by the entry before it in the list, not in the
+            // archive, and drop it. Each list holds exactly its step's entries.
+            string[] args = ["--use-list", listFile, "--exit-on-error", "--no-password", .. ownerArgs, "--dbname", database.Database];
             await using var tool = PgProcess.Start(tools.PgRestore, args, database, redirectStdin: true, redirectStdout: false, captureStdout: true);
             await reader.FeedRangesAsync(artifact, step.Ranges, tool, stop, control.AddBytes);
             await tool.EnsureSuccessAsync(stop);
@@ -196,8 +198,9 @@ public sealed record RestorePlan(RestoreStep PreData, IReadOnlyList<TableLoad> L
 
         // With no data at all there is no load to follow, and the builds run with the rest.
         var built = builds.Where(b => b.Table.Load < loads.Count).Select(b => b.Entry.DumpId).ToHashSet();
-        var rest = new RestoreStep(List(layout.Entries.Where(e => !built.Contains(e.DumpId))), [prefix]);
-        return new RestorePlan(new RestoreStep(List(layout.Entries), [prefix]), loads, rest);
+        IEnumerable<ArchiveEntry> In(ArchiveSection section) => layout.Entries.Where(e => sections[e.DumpId] == section);
+        var rest = new RestoreStep(List(In(ArchiveSection.PostData).Where(e => !built.Contains(e.DumpId))), [prefix]);
+        return new RestorePlan(new RestoreStep(List(In(ArchiveSection.PreData)), [prefix]), loads, rest);
     }
 
     /// <summary>Largest first, each to the least loaded of <paramref name="jobs"/> buckets; empty buckets are dropped.</summary>
