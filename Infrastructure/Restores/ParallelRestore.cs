@@ -169,8 +169,9 @@ public sealed record RestorePlan(RestoreStep PreData, IReadOnlyList<TableLoad> L
         (long, long) prefix = (0, layout.TocEnd);
         string List(IEnumerable<ArchiveEntry> entries) => string.Join('\n', entries.Where(e => lines.ContainsKey(e.DumpId)).Select(e => lines[e.DumpId])) + "\n";
         long Size(ArchiveEntry e) => blocks.GetValueOrDefault(e.DumpId)?.Length ?? 0;
+        IEnumerable<ArchiveEntry> In(ArchiveSection section) => layout.Entries.Where(e => sections[e.DumpId] == section);
 
-        var data = layout.Entries.Where(e => sections[e.DumpId] == ArchiveSection.Data).ToList();
+        var data = In(ArchiveSection.Data).ToList();
         var big = data.Where(e => Size(e) >= BigTable).OrderByDescending(Size).Take(jobs * BigTablesPerJob).ToList();
         var buckets = big.Select(e => new List<ArchiveEntry> { e })
             .Concat(Spread(data.Except(big), Size, jobs).Select(bucket => bucket.OrderBy(e => blocks.GetValueOrDefault(e.DumpId)?.Start ?? -1).ToList()))
@@ -181,7 +182,7 @@ public sealed record RestorePlan(RestoreStep PreData, IReadOnlyList<TableLoad> L
             foreach (var entry in buckets[i].Where(e => blocks.ContainsKey(e.DumpId)))
                 foreach (var table in entry.Dependencies)
                     loadedBy[table] = (i, Size(entry));
-        var builds = layout.Entries.Where(e => sections[e.DumpId] == ArchiveSection.PostData && IndexBuilds.Contains(e.Desc))
+        var builds = In(ArchiveSection.PostData).Where(e => IndexBuilds.Contains(e.Desc))
             .Select(e => (Entry: e, Table: e.Dependencies.Where(loadedBy.ContainsKey).Select(d => loadedBy[d]).DefaultIfEmpty().MaxBy(t => t.Size)))
             .ToList();
 
@@ -198,7 +199,6 @@ public sealed record RestorePlan(RestoreStep PreData, IReadOnlyList<TableLoad> L
 
         // With no data at all there is no load to follow, and the builds run with the rest.
         var built = builds.Where(b => b.Table.Load < loads.Count).Select(b => b.Entry.DumpId).ToHashSet();
-        IEnumerable<ArchiveEntry> In(ArchiveSection section) => layout.Entries.Where(e => sections[e.DumpId] == section);
         var rest = new RestoreStep(List(In(ArchiveSection.PostData).Where(e => !built.Contains(e.DumpId))), [prefix]);
         return new RestorePlan(new RestoreStep(List(In(ArchiveSection.PreData)), [prefix]), loads, rest);
     }
