@@ -18,25 +18,11 @@ public sealed record CheckedArtifact(BackupJob Backup, ReplicatedStorage Storage
 /// </summary>
 public sealed class ArtifactReader(StorageLocations locations, MasterKeyRing keys)
 {
-    public async Task<long> FeedAsync(BackupJob backup, PgProcess tool, JobControl control)
+    public Task<long> FeedAsync(BackupJob backup, PgProcess tool, JobControl control) => PumpAsync(tool, control.Token, control.AddBytes, async () =>
     {
-        var cancellationToken = control.Token;
-        try
-        {
-            var storage = await locations.ForReadAsync(backup, cancellationToken);
-            await using var stored = new HashingStream(await storage.OpenReadAsync(backup.StoragePath!, backup.FileSizeBytes, cancellationToken));
-            await using var plain = new DecryptingStream(stored, keys);
-            var bytes = await StreamPump.CopyAsync(plain, null, [tool.Stdin], cancellationToken, control.AddBytes);
-            EnsureChecksum(backup, stored);
-            await StreamPump.CloseQuietlyAsync(tool.Stdin);
-            return bytes;
-        }
-        catch
-        {
-            tool.Kill();
-            throw;
-        }
-    }
+        var stored = new HashingStream((await OpenAsync(backup, control.Token)).Stored);
+        return (new DecryptingStream(stored, keys), () => EnsureChecksum(backup, stored));
+    });
 
     /// <summary>
     /// Reads the whole artifact once — every chunk authenticated, the stored checksum compared — and maps the archive
@@ -46,8 +32,7 @@ public sealed class ArtifactReader(StorageLocations locations, MasterKeyRing key
     /// </summary>
     public async Task<CheckedArtifact?> ScanAsync(BackupJob backup, CancellationToken cancellationToken)
     {
-        var storage = await locations.ForReadAsync(backup, cancellationToken);
-        var opened = await storage.OpenReadAsync(backup.StoragePath!, backup.FileSizeBytes, cancellationToken);
+        var (storage, opened) = await OpenAsync(backup, cancellationToken);
         if (!opened.CanSeek)
         {
             await opened.DisposeAsync();
@@ -75,17 +60,35 @@ public sealed class ArtifactReader(StorageLocations locations, MasterKeyRing key
     /// Streams only the given plaintext ranges, in order, into a tool's stdin, skipping the chunks between them. Used
     /// after <see cref="ScanAsync"/> has checked the whole artifact; every byte passed on is still authenticated.
     /// </summary>
-    public async Task<long> FeedRangesAsync(
-        CheckedArtifact artifact, IReadOnlyList<(long Start, long Length)> ranges, PgProcess tool, CancellationToken cancellationToken, Action<int>? progress)
+    public Task<long> FeedRangesAsync(
+        CheckedArtifact artifact, IReadOnlyList<(long Start, long Length)> ranges, PgProcess tool, CancellationToken cancellationToken, Action<int>? progress) =>
+        PumpAsync(tool, cancellationToken, progress, async () =>
+        {
+            var stored = await artifact.Storage.OpenReadAsync(artifact.Backup.StoragePath!, artifact.Backup.FileSizeBytes, cancellationToken);
+            return (new RangeStream(new DecryptingStream(stored, keys), ranges), null);
+        });
+
+    /// <summary>The first copy that answers with the recorded size, and where it was found.</summary>
+    private async Task<(ReplicatedStorage Storage, Stream Stored)> OpenAsync(BackupJob backup, CancellationToken cancellationToken)
+    {
+        var storage = await locations.ForReadAsync(backup, cancellationToken);
+        return (storage, await storage.OpenReadAsync(backup.StoragePath!, backup.FileSizeBytes, cancellationToken));
+    }
+
+    /// <summary>Copies what <paramref name="open"/> gives into the tool, runs its check, and only then closes stdin; on any failure the tool is killed.</summary>
+    private static async Task<long> PumpAsync(
+        PgProcess tool, CancellationToken cancellationToken, Action<int>? progress, Func<Task<(Stream Source, Action? Check)>> open)
     {
         try
         {
-            var stored = await artifact.Storage.OpenReadAsync(artifact.Backup.StoragePath!, artifact.Backup.FileSizeBytes, cancellationToken);
-            await using var plain = new DecryptingStream(stored, keys);
-            await using var slices = new RangeStream(plain, ranges);
-            var bytes = await StreamPump.CopyAsync(slices, null, [tool.Stdin], cancellationToken, progress);
-            await StreamPump.CloseQuietlyAsync(tool.Stdin);
-            return bytes;
+            var (source, check) = await open();
+            await using (source)
+            {
+                var bytes = await StreamPump.CopyAsync(source, null, [tool.Stdin], cancellationToken, progress);
+                check?.Invoke();
+                await StreamPump.CloseQuietlyAsync(tool.Stdin);
+                return bytes;
+            }
         }
         catch
         {
@@ -123,6 +126,12 @@ public sealed class ArtifactReader(StorageLocations locations, MasterKeyRing key
             _position += read;
             _left -= read;
             return read;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) plain.Dispose();
+            base.Dispose(disposing);
         }
 
         public override bool CanRead => true;

@@ -192,8 +192,8 @@ public sealed record RestorePlan(RestoreStep PreData, IReadOnlyList<TableLoad> L
             var mine = builds.Where(b => b.Table.Load == i).OrderByDescending(b => b.Table.Size).ToList();
             var alone = mine.Where(b => b.Table.Size >= BigTable).Select(b => new[] { b.Entry });
             var together = mine.Where(b => b.Table.Size < BigTable).Select(b => b.Entry).ToArray();
-            var indexes = alone.Append(together).Where(group => group.Length > 0)
-                .Select(group => new RestoreStep(List(layout.Entries.Where(group.Contains)), [prefix]));
+            // Index builds are independent of each other, so a group's list need not follow the archive's order.
+            var indexes = alone.Append(together).Where(group => group.Length > 0).Select(group => new RestoreStep(List(group), [prefix]));
             return new TableLoad(new RestoreStep(List(bucket), [prefix, .. ranges]), [.. indexes]);
         }).ToList();
 
