@@ -52,6 +52,8 @@ public sealed class JobEngineTests(ApiFixture fixture)
         var failed = await _api.WaitAsync($"/api/v1/backups/{jobId}", d => d["status"]!.GetValue<string>() != "running");
         Assert.Equal("failed", failed["status"]!.GetValue<string>());
         Assert.Contains("worker lost", failed["errorMessage"]!.GetValue<string>());
+        // The reaper marks the job failed, then removes the upload: give it a moment to get there.
+        for (var i = 0; i < 50 && File.Exists(partial); i++) await Task.Delay(100);
         Assert.False(File.Exists(partial), "the dead worker's unfinished upload should be removed");
     }
 }
